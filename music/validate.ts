@@ -83,7 +83,7 @@ export function checkProjectIntegrity(project: Project, fileName = "project.json
     track.strip.sends.forEach((send, s) => {
       unique(send.id, `${at}.strip.sends.${s}.id`);
       const target = tracks.get(send.busId);
-      if (!target || target.kind !== "bus")
+      if (target?.kind !== "bus")
         fail(`${at}.strip.sends.${s}.busId`, `sends to "${send.busId}", which is not a bus`);
       if (send.busId === track.id)
         fail(`${at}.strip.sends.${s}.busId`, "a bus cannot send to itself");
@@ -102,8 +102,10 @@ export function checkProjectIntegrity(project: Project, fileName = "project.json
       const field = `${at}.clips.${c}`;
       unique(clip.id, `${field}.id`);
       const source = sources.get(clip.sourceId);
-      if (!source)
-        return fail(`${field}.sourceId`, `refers to "${clip.sourceId}", which is not a source`);
+      if (!source) {
+        fail(`${field}.sourceId`, `refers to "${clip.sourceId}", which is not a source`);
+        return;
+      }
       if (clip.offsetFrames + clip.lengthFrames > source.frames) {
         fail(
           `${field}.lengthFrames`,

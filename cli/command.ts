@@ -1,0 +1,33 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ControlRoomError } from "../music/errors.ts";
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** node:util parseArgs, with its errors turned into one E_USAGE line that names the command. */
+export function parseCommandLine<T extends Options>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new ControlRoomError(
+      "E_USAGE",
+      `${command}: ${(error as Error).message.replace(/\. To specify a positional.*$/s, "")}; see controlroom ${command} --help`,
+      command,
+    );
+  }
+}
+
+export function requirePositional(command: string, positionals: string[], what: string, index = 0): string {
+  const value = positionals[index];
+  if (value === undefined) {
+    throw new ControlRoomError("E_USAGE", `${command}: missing ${what}; see controlroom ${command} --help`, what);
+  }
+  return value;
+}

@@ -1,0 +1,43 @@
+import { importAudioFile } from "../../formats/node/audio-import.ts";
+import { loadProjectFolder, saveProjectFolder } from "../../formats/node/project-folder.ts";
+import { History } from "../../music/history.ts";
+import { addAudioTrack } from "../../music/edits.ts";
+import { type Command, parseCommandLine, requirePositional } from "../command.ts";
+import { EXIT } from "../exit-codes.ts";
+
+export const addTrackCommand: Command = {
+  name: "add-track",
+  usage: "add-track <dir> --audio <file>",
+  summary: "import an audio file as a new track",
+  help: `controlroom add-track <dir> --audio <file> [--name N] [--json]
+
+Copies the file into <dir>/audio/ and adds a track with one clip that plays it from bar 1.
+WAV files are copied as they are; MP3, FLAC, Ogg Vorbis and Opus are decoded to a
+32-bit float WAV at their own sample rate. The engine converts rates when it plays.
+
+  --audio <file>   the audio file to import (required)
+  --name N         track name (default: the file name)
+  --json           print the result as JSON`,
+  async run(argv) {
+    const { values, positionals } = parseCommandLine("add-track", argv, {
+      audio: { type: "string" },
+      name: { type: "string" },
+      json: { type: "boolean" },
+    });
+    const dir = requirePositional("add-track", positionals, "<dir>");
+    const audio = requirePositional("add-track", values.audio === undefined ? [] : [values.audio], "--audio <file>");
+    const project = await loadProjectFolder(dir);
+    const source = await importAudioFile(dir, audio, project);
+    const history = new History(project);
+    const { trackId } = addAudioTrack(history, source, values.name);
+    await saveProjectFolder(dir, history.project);
+    const track = history.project.tracks.find((t) => t.id === trackId)!;
+    const seconds = source.frames / source.sampleRate;
+    if (values.json) console.log(JSON.stringify({ ok: true, track, source }));
+    else
+      console.log(
+        `added track "${track.name}" from ${source.file}: ${source.channels} ch, ${source.sampleRate} Hz, ${seconds.toFixed(2)} s`,
+      );
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,38 @@
+import { ControlRoomError } from "../music/errors.ts";
+
+/** What `controlroom` exits with, so scripts can tell a typo from a broken file. */
+export const EXIT = {
+  ok: 0,
+  /** A bug on our side: please report it. */
+  internal: 1,
+  /** The command line was wrong: unknown flag, missing argument. */
+  usage: 2,
+  /** project.json is unreadable, invalid, or refers to things that do not exist. */
+  project: 3,
+  /** An audio file is missing, corrupt, truncated or in a codec we do not read. */
+  audio: 4,
+  /** The output could not be written. */
+  output: 5,
+} as const;
+
+const BY_PREFIX: [string, number][] = [
+  ["E_USAGE", EXIT.usage],
+  ["E_PROJECT", EXIT.project],
+  ["E_TEMPO", EXIT.project],
+  ["E_METER", EXIT.project],
+  ["E_OPERATION", EXIT.project],
+  ["E_CLIP", EXIT.project],
+  ["E_WAV", EXIT.audio],
+  ["E_AUDIO", EXIT.audio],
+  ["E_SOURCE", EXIT.audio],
+  ["E_OUTPUT", EXIT.output],
+  ["E_MP3", EXIT.output],
+  ["E_FLAC", EXIT.output],
+  ["E_FORMAT", EXIT.usage],
+];
+
+export function exitCodeFor(error: unknown): number {
+  if (!(error instanceof ControlRoomError)) return EXIT.internal;
+  for (const [prefix, code] of BY_PREFIX) if (error.code.startsWith(prefix)) return code;
+  return EXIT.internal;
+}

@@ -1,0 +1,235 @@
+import { LimiterProcessor } from "../dsp/limiter.ts";
+import { ChannelStripProcessor, type StripIO } from "../strip/channel-strip.ts";
+import { ClipPlayer } from "./clip-player.ts";
+import type { MixPlan, PlannedTrack } from "./mix-plan.ts";
+import type { SourceReader } from "./source.ts";
+
+/** A stereo pair of buffers. */
+export interface Stereo {
+  left: Float64Array;
+  right: Float64Array;
+}
+
+/**
+ * What each track leaves behind for one chunk: its output, its sends, and (when a
+ * compressor keys from it) its input. They may live in shared memory, so a track can be
+ * rendered in a worker thread and mixed here.
+ */
+export interface TrackChunk {
+  output: Stereo;
+  sends: Stereo[];
+  key: Stereo | null;
+}
+
+export function allocateTrackChunk(
+  track: PlannedTrack,
+  chunkFrames: number,
+  allocate: (frames: number) => Float64Array = (n) => new Float64Array(n),
+): TrackChunk {
+  const pair = () => ({ left: allocate(chunkFrames), right: allocate(chunkFrames) });
+  return {
+    output: pair(),
+    sends: track.strip.sends.map(pair),
+    key: track.isKey ? pair() : null,
+  };
+}
+
+/** Buses, and tracks keyed from a bus (directly or through other keys), render in renderMix. */
+export function tracksRenderedInMix(plan: MixPlan): boolean[] {
+  const inMix: boolean[] = [];
+  for (const track of plan.tracks) {
+    inMix.push(track.kind === "bus" || (track.keyIndex >= 0 && inMix[track.keyIndex]));
+  }
+  return inMix;
+}
+
+export interface MixerOptions {
+  /** Frames per processing block: what an audio callback would hand us. */
+  blockFrames: number;
+  /** Frames per chunk: the unit handed between threads and to file writers. */
+  chunkFrames: number;
+  /** Source tracks this instance will render (default: all); others need no sources here. */
+  renders?: readonly number[];
+  /** Chunk buffers to use instead of private ones, e.g. views on shared memory. */
+  chunks?: TrackChunk[];
+}
+
+/**
+ * The console: plays each track's clips through its channel strip, sums tracks into buses
+ * and buses into the master, and runs the master strip and limiter. Work is split in two
+ * so source tracks can run elsewhere: `renderTracks` for any subset of source tracks,
+ * then `renderMix` for the buses, the tracks that depend on them, and the master.
+ * Allocation happens in the constructor; rendering allocates nothing.
+ */
+export class Mixer {
+  readonly plan: MixPlan;
+  chunks: TrackChunk[];
+  readonly master: Stereo;
+  /** Tracks `renderMix` processes itself: buses, and tracks keyed from a bus. */
+  readonly mixTracks: boolean[];
+  private readonly options: MixerOptions;
+  private readonly players: (ClipPlayer | null)[];
+  private readonly strips: ChannelStripProcessor[];
+  private readonly busInputs: (Stereo | null)[];
+  private readonly masterStrip: ChannelStripProcessor;
+  private readonly limiter: LimiterProcessor | null;
+  private readonly io: StripIO;
+  private readonly key: Stereo;
+  private readonly masterIn: Stereo;
+
+  constructor(plan: MixPlan, sources: Map<string, SourceReader>, options: MixerOptions) {
+    this.plan = plan;
+    this.options = options;
+    const { blockFrames, chunkFrames } = options;
+    const block = () => ({ left: new Float64Array(blockFrames), right: new Float64Array(blockFrames) });
+    this.chunks = options.chunks ?? plan.tracks.map((t) => allocateTrackChunk(t, chunkFrames));
+    this.master = { left: new Float64Array(chunkFrames), right: new Float64Array(chunkFrames) };
+    this.mixTracks = tracksRenderedInMix(plan);
+    const renders = new Set(options.renders ?? plan.tracks.map((_, i) => i));
+    this.players = plan.tracks.map((t, i) => {
+      if (t.kind === "bus" || !(renders.has(i) || this.mixTracks[i])) return null;
+      const player = new ClipPlayer(t.clips, sources, plan.sampleRate);
+      player.prepare(blockFrames);
+      return player;
+    });
+    this.strips = plan.tracks.map((t) => {
+      const strip = new ChannelStripProcessor(t.strip, t.automation);
+      strip.prepare(plan.sampleRate, blockFrames);
+      strip.setSoloMuted(t.soloMuted);
+      return strip;
+    });
+    this.busInputs = plan.tracks.map((t) => (t.kind === "bus" ? block() : null));
+    this.masterStrip = new ChannelStripProcessor(plan.master.strip, plan.master.automation);
+    this.masterStrip.prepare(plan.sampleRate, blockFrames);
+    this.limiter = plan.master.limiter.enabled ? new LimiterProcessor(plan.master.limiter) : null;
+    this.limiter?.prepare(plan.sampleRate, blockFrames);
+    const maxSends = Math.max(0, ...plan.tracks.map((t) => t.strip.sends.length));
+    const sends = Array.from({ length: maxSends }, block);
+    this.key = block();
+    this.io = {
+      left: new Float64Array(blockFrames),
+      right: new Float64Array(blockFrames),
+      keyLeft: null,
+      keyRight: null,
+      sendLeft: sends.map((s) => s.left),
+      sendRight: sends.map((s) => s.right),
+    };
+    this.masterIn = block();
+  }
+
+  /** Frames the master output lags its input: the limiter's look-ahead. */
+  get latencyFrames(): number {
+    return this.limiter?.latencyFrames ?? 0;
+  }
+
+  /** Indices of the source tracks `renderTracks` may be given. */
+  get sourceTracks(): number[] {
+    return this.plan.tracks.flatMap((_, i) => (this.mixTracks[i] ? [] : [i]));
+  }
+
+  /**
+   * Renders source tracks into their chunks for frames [absoluteFrame, absoluteFrame+frames).
+   * A keyed track must be rendered in the same call as, and after, its key.
+   */
+  renderTracks(indices: readonly number[], absoluteFrame: number, frames: number): void {
+    const { blockFrames } = this.options;
+    for (let offset = 0; offset < frames; offset += blockFrames) {
+      const n = Math.min(blockFrames, frames - offset);
+      for (let k = 0; k < indices.length; k++) {
+        const i = indices[k];
+        this.players[i]!.render(this.io.left, this.io.right, absoluteFrame + offset, n);
+        this.processTrack(i, absoluteFrame + offset, n, offset);
+      }
+    }
+  }
+
+  /**
+   * Mixes one chunk: everything `renderMix` owns is processed here, the rest is read from
+   * the chunks. The master output (delayed by latencyFrames) lands in `this.master`.
+   */
+  renderMix(absoluteFrame: number, frames: number): void {
+    const { blockFrames } = this.options;
+    const tracks = this.plan.tracks;
+    for (let offset = 0; offset < frames; offset += blockFrames) {
+      const n = Math.min(blockFrames, frames - offset);
+      const at = absoluteFrame + offset;
+      for (const input of this.busInputs) if (input) clear(input, n);
+      clear(this.masterIn, n);
+      for (let i = 0; i < tracks.length; i++) {
+        if (this.mixTracks[i]) {
+          const bus = this.busInputs[i];
+          if (bus) {
+            copy(bus.left, 0, this.io.left, 0, n);
+            copy(bus.right, 0, this.io.right, 0, n);
+          } else {
+            this.players[i]!.render(this.io.left, this.io.right, at, n);
+          }
+          this.processTrack(i, at, n, offset);
+        }
+        this.distribute(i, offset, n);
+      }
+      copy(this.masterIn.left, 0, this.io.left, 0, n);
+      copy(this.masterIn.right, 0, this.io.right, 0, n);
+      this.io.keyLeft = null;
+      this.io.keyRight = null;
+      this.masterStrip.process(this.io, n, at);
+      this.limiter?.process(this.io.left, this.io.right, n);
+      copy(this.io.left, 0, this.master.left, offset, n);
+      copy(this.io.right, 0, this.master.right, offset, n);
+    }
+  }
+
+  /** Runs track i's strip on io (which holds its input) and stores the results in its chunk. */
+  private processTrack(i: number, at: number, n: number, offset: number): void {
+    const track = this.plan.tracks[i];
+    const chunk = this.chunks[i];
+    if (chunk.key) {
+      copy(this.io.left, 0, chunk.key.left, offset, n);
+      copy(this.io.right, 0, chunk.key.right, offset, n);
+    }
+    if (track.keyIndex >= 0) {
+      const key = this.chunks[track.keyIndex].key!;
+      copy(key.left, offset, this.key.left, 0, n);
+      copy(key.right, offset, this.key.right, 0, n);
+      this.io.keyLeft = this.key.left;
+      this.io.keyRight = this.key.right;
+    } else {
+      this.io.keyLeft = null;
+      this.io.keyRight = null;
+    }
+    this.strips[i].process(this.io, n, at);
+    copy(this.io.left, 0, chunk.output.left, offset, n);
+    copy(this.io.right, 0, chunk.output.right, offset, n);
+    for (let s = 0; s < chunk.sends.length; s++) {
+      copy(this.io.sendLeft[s], 0, chunk.sends[s].left, offset, n);
+      copy(this.io.sendRight[s], 0, chunk.sends[s].right, offset, n);
+    }
+  }
+
+  /** Adds track i's output and sends into the buses and master they feed. */
+  private distribute(i: number, offset: number, n: number): void {
+    const track = this.plan.tracks[i];
+    const chunk = this.chunks[i];
+    const target = track.destination < 0 ? this.masterIn : this.busInputs[track.destination]!;
+    add(chunk.output.left, offset, target.left, n);
+    add(chunk.output.right, offset, target.right, n);
+    for (let s = 0; s < chunk.sends.length; s++) {
+      const bus = this.busInputs[track.sendDestinations[s]]!;
+      add(chunk.sends[s].left, offset, bus.left, n);
+      add(chunk.sends[s].right, offset, bus.right, n);
+    }
+  }
+}
+
+function clear(pair: Stereo, n: number): void {
+  pair.left.fill(0, 0, n);
+  pair.right.fill(0, 0, n);
+}
+
+function copy(from: Float64Array, fromOffset: number, to: Float64Array, toOffset: number, n: number): void {
+  for (let i = 0; i < n; i++) to[toOffset + i] = from[fromOffset + i];
+}
+
+function add(from: Float64Array, fromOffset: number, to: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) to[i] += from[fromOffset + i];
+}

@@ -1,0 +1,151 @@
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import type { AudioFileWriter } from "../../formats/audio-file-writer.ts";
+import { type OutputBitDepth, type OutputFormat, openAudioFileWriter } from "../../formats/node/open-writer.ts";
+import { ControlRoomError } from "../../music/errors.ts";
+import type { Project } from "../../music/project.ts";
+import { LevelMeter, type Levels } from "../../analysis/level-meter.ts";
+import { type MixPlan, planMix } from "../mix/mix-plan.ts";
+import { Mixer, tracksRenderedInMix } from "../mix/mixer.ts";
+import { type ChunkEngine, type FrameSink, localEngine, renderMix, type Stem } from "../render/render-mix.ts";
+import { openProjectSources } from "./file-sources.ts";
+import { ParallelEngine } from "./parallel-engine.ts";
+
+export interface RenderOptions {
+  output: string;
+  format: OutputFormat;
+  bitDepth: OutputBitDepth;
+  /** Defaults to the project's rate. */
+  sampleRate?: number;
+  /** Write one file per track that feeds the master (tracks and buses) into this folder. */
+  stemsDir?: string;
+  startSeconds?: number;
+  endSeconds?: number;
+  /** Engine block size; the result is the same for any size. */
+  blockFrames?: number;
+  /** Worker threads for the tracks; 0 renders everything on this thread. */
+  threads?: number;
+  onProgress?: (doneFrames: number, totalFrames: number) => void;
+}
+
+export interface RenderReport {
+  output: string;
+  format: OutputFormat;
+  bitDepth: OutputBitDepth;
+  sampleRate: number;
+  channels: 2;
+  frames: number;
+  seconds: number;
+  startSeconds: number;
+  levels: Levels;
+  stems: string[];
+  threads: number;
+  renderSeconds: number;
+  realtimeFactor: number;
+}
+
+const CHUNK_FRAMES = 16_384;
+
+/**
+ * Renders a project folder to a mix file (and stems). Files are written to temporary names
+ * and renamed into place only when the whole render succeeded, so a failed render leaves
+ * the output paths exactly as they were.
+ */
+export async function renderProject(dir: string, project: Project, options: RenderOptions): Promise<RenderReport> {
+  const sampleRate = options.sampleRate ?? project.song.sampleRate;
+  const plan = planMix(project, sampleRate);
+  const startFrame = Math.round((options.startSeconds ?? 0) * sampleRate);
+  const endFrame = options.endSeconds === undefined ? plan.endFrame : Math.round(options.endSeconds * sampleRate);
+  if (endFrame <= startFrame) {
+    throw new ControlRoomError(
+      "E_USAGE",
+      `the render range is empty: it starts at ${(startFrame / sampleRate).toFixed(3)} s and ends at ${(endFrame / sampleRate).toFixed(3)} s`,
+      "--end",
+    );
+  }
+  const blockFrames = options.blockFrames ?? 512;
+  const threads = Math.max(0, options.threads ?? Math.min(availableParallelism(), 4));
+  const began = performance.now();
+
+  const writers: AudioFileWriter[] = [];
+  const open = async (file: string) => {
+    const writer = await openAudioFileWriter(file, {
+      format: options.format,
+      bitDepth: options.bitDepth,
+      sampleRate,
+      channels: 2,
+    });
+    writers.push(writer);
+    return writer;
+  };
+  let engine: (ChunkEngine & { close?(): Promise<void> }) | null = null;
+  let sources: ReturnType<typeof openProjectSources> | null = null;
+  try {
+    const mixWriter = await open(options.output);
+    const meter = new LevelMeter(2);
+    const mix: FrameSink = {
+      write(channels, offset, frames) {
+        meter.add(channels, offset, frames);
+        return mixWriter.write(channels, offset, frames);
+      },
+    };
+    const stems: Stem[] = [];
+    const stemFiles: string[] = [];
+    if (options.stemsDir) {
+      for (const [trackIndex, track] of plan.tracks.entries()) {
+        if (track.destination !== -1) continue;
+        const file = path.join(options.stemsDir, `${stemName(track.name, trackIndex)}.${options.format}`);
+        stems.push({ trackIndex, sink: await open(file) });
+        stemFiles.push(file);
+      }
+    }
+
+    ({ engine, sources } = await startEngine(dir, project, plan, blockFrames, threads));
+    await renderMix(engine, { startFrame, endFrame }, mix, stems, options.onProgress);
+    for (const writer of writers) await writer.commit();
+    const renderSeconds = (performance.now() - began) / 1000;
+    const frames = endFrame - startFrame;
+    return {
+      output: options.output,
+      format: options.format,
+      bitDepth: options.bitDepth,
+      sampleRate,
+      channels: 2,
+      frames,
+      seconds: frames / sampleRate,
+      startSeconds: startFrame / sampleRate,
+      levels: meter.levels(),
+      stems: stemFiles,
+      threads: engine instanceof ParallelEngine ? threads : 0,
+      renderSeconds,
+      realtimeFactor: frames / sampleRate / renderSeconds,
+    };
+  } catch (error) {
+    await Promise.all(writers.map((w) => w.abort().catch(() => {})));
+    throw error;
+  } finally {
+    await engine?.close?.();
+    sources?.close();
+  }
+}
+
+async function startEngine(dir: string, project: Project, plan: MixPlan, blockFrames: number, threads: number) {
+  const chunkFrames = CHUNK_FRAMES;
+  // Check every source up front, on this thread, so a missing file fails before any work.
+  openProjectSources(dir, plan.sources).close();
+  if (threads === 0) {
+    const sources = openProjectSources(dir, plan.sources);
+    const mixer = new Mixer(plan, sources.readers, { blockFrames, chunkFrames });
+    return { engine: localEngine(mixer, chunkFrames), sources };
+  }
+  const inMix = tracksRenderedInMix(plan);
+  const mixSourceIds = new Set(plan.tracks.flatMap((t, i) => (inMix[i] ? t.clips.map((c) => c.sourceId) : [])));
+  const sources = openProjectSources(dir, plan.sources.filter((s) => mixSourceIds.has(s.id)));
+  const engine = await ParallelEngine.start({ dir, project, plan, mixSources: sources, blockFrames, chunkFrames, threads });
+  return { engine, sources };
+}
+
+function stemName(name: string, index: number): string {
+  const safe = name.replace(/[^\p{L}\p{N} ._-]+/gu, "_").trim() || "track";
+  return `${String(index + 1).padStart(2, "0")} ${safe}`;
+}

@@ -1,0 +1,25 @@
+import type { MixPlan } from "../mix/mix-plan.ts";
+import { allocateTrackChunk, type TrackChunk } from "../mix/mixer.ts";
+
+/** Bytes of shared memory one set of track chunks needs. */
+export function sharedChunkBytes(plan: MixPlan, chunkFrames: number): number {
+  let buffers = 0;
+  for (const track of plan.tracks) {
+    buffers += 2 * (1 + track.strip.sends.length + (track.isKey ? 1 : 0));
+  }
+  return buffers * chunkFrames * Float64Array.BYTES_PER_ELEMENT;
+}
+
+/**
+ * Lays every track's chunk buffers over one SharedArrayBuffer, in plan order, so the main
+ * thread and the workers that share it see the same views.
+ */
+export function sharedTrackChunks(plan: MixPlan, chunkFrames: number, memory: SharedArrayBuffer): TrackChunk[] {
+  let offset = 0;
+  const allocate = (frames: number) => {
+    const view = new Float64Array(memory, offset, frames);
+    offset += frames * Float64Array.BYTES_PER_ELEMENT;
+    return view;
+  };
+  return plan.tracks.map((track) => allocateTrackChunk(track, chunkFrames, allocate));
+}

@@ -1,0 +1,93 @@
+import { copyFile, open, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { ControlRoomError } from "../../music/errors.ts";
+import type { AudioSource, Project } from "../../music/project.ts";
+import { decodeAudioFile } from "./decode-file.ts";
+import { openAudioFileWriter } from "./open-writer.ts";
+import { freeAudioName, temporaryPath } from "./project-folder.ts";
+import { WavFileReader } from "./wav-file.ts";
+
+const MAX_TRACK_CHANNELS = 2;
+
+/**
+ * Brings an audio file into a project's audio/ folder and describes it as a source.
+ * A WAV is checked (its header, that its data is all there) and copied byte for byte;
+ * compressed files are decoded once to a 32-bit float WAV at their own rate, the way
+ * studio software converts imports to the session format. Nothing is left behind on failure.
+ */
+export async function importAudioFile(
+  dir: string,
+  file: string,
+  _project: Project,
+): Promise<Omit<AudioSource, "id">> {
+  const name = path.basename(file);
+  if (await isWav(file)) {
+    const reader = WavFileReader.open(file);
+    const { sampleRate, channels, frames } = reader.info;
+    reader.close();
+    checkChannels(name, channels);
+    const target = await freeAudioName(dir, name, ".wav");
+    const temp = temporaryPath(path.join(dir, target));
+    try {
+      await copyFile(file, temp);
+      await rename(temp, path.join(dir, target));
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return { file: target, sampleRate, channels, frames };
+  }
+  const decoded = await decodeAudioFile(file);
+  checkChannels(name, decoded.channels.length);
+  const target = await freeAudioName(dir, name, ".wav");
+  const writer = await openAudioFileWriter(path.join(dir, target), {
+    format: "wav",
+    bitDepth: "32f",
+    sampleRate: decoded.sampleRate,
+    channels: decoded.channels.length,
+  });
+  try {
+    await writer.write(decoded.channels, 0, decoded.channels[0].length);
+    await writer.commit();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return {
+    file: target,
+    sampleRate: decoded.sampleRate,
+    channels: decoded.channels.length,
+    frames: decoded.channels[0].length,
+  };
+}
+
+/** RIFF/RF64 with a WAVE form type, whatever the file is called. */
+async function isWav(file: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new ControlRoomError("E_AUDIO_MISSING", `${file} does not exist`, file);
+    }
+    throw error;
+  }
+  try {
+    const head = Buffer.alloc(12);
+    const { bytesRead } = await handle.read(head, 0, 12, 0);
+    const riff = head.toString("latin1", 0, 4);
+    return bytesRead === 12 && (riff === "RIFF" || riff === "RF64") && head.toString("latin1", 8, 12) === "WAVE";
+  } finally {
+    await handle.close();
+  }
+}
+
+function checkChannels(name: string, channels: number): void {
+  if (channels > MAX_TRACK_CHANNELS) {
+    throw new ControlRoomError(
+      "E_SOURCE_CHANNELS",
+      `${name} has ${channels} channels; tracks play mono or stereo sources, so split it into mono or stereo files first`,
+      name,
+    );
+  }
+}

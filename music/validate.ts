@@ -56,23 +56,26 @@ export function checkProjectIntegrity(project: Project, fileName = "project.json
     throw error;
   }
 
-  const ids = new Set<string>();
-  const unique = (id: string, field: string) => {
+  // Each kind of thing has its own ids: a source and the track that plays it may share a name.
+  const namespaces = new Map<string, Set<string>>();
+  const unique = (kind: "source" | "section" | "track" | "clip" | "send", id: string, field: string) => {
+    const ids = namespaces.get(kind) ?? new Set<string>();
+    namespaces.set(kind, ids);
     if (ids.has(id)) fail(field, `the id "${id}" is used twice`);
     ids.add(id);
   };
   project.sources.forEach((s, i) => {
-    unique(s.id, `sources.${i}.id`);
+    unique("source", s.id, `sources.${i}.id`);
   });
   project.sections.forEach((s, i) => {
-    unique(s.id, `sections.${i}.id`);
+    unique("section", s.id, `sections.${i}.id`);
   });
   const sources = new Map(project.sources.map((s) => [s.id, s]));
   const tracks = new Map(project.tracks.map((t) => [t.id, t]));
 
   project.tracks.forEach((track, t) => {
     const at = `tracks.${t}`;
-    unique(track.id, `${at}.id`);
+    unique("track", track.id, `${at}.id`);
     if (track.output !== MASTER) {
       const target = tracks.get(track.output);
       if (!target) fail(`${at}.output`, `routes to "${track.output}", which is not a track`);
@@ -81,7 +84,7 @@ export function checkProjectIntegrity(project: Project, fileName = "project.json
       if (track.output === track.id) fail(`${at}.output`, "a track cannot route to itself");
     }
     track.strip.sends.forEach((send, s) => {
-      unique(send.id, `${at}.strip.sends.${s}.id`);
+      unique("send", send.id, `${at}.strip.sends.${s}.id`);
       const target = tracks.get(send.busId);
       if (target?.kind !== "bus")
         fail(`${at}.strip.sends.${s}.busId`, `sends to "${send.busId}", which is not a bus`);
@@ -100,7 +103,7 @@ export function checkProjectIntegrity(project: Project, fileName = "project.json
     }
     track.clips.forEach((clip, c) => {
       const field = `${at}.clips.${c}`;
-      unique(clip.id, `${field}.id`);
+      unique("clip", clip.id, `${field}.id`);
       const source = sources.get(clip.sourceId);
       if (!source) {
         fail(`${field}.sourceId`, `refers to "${clip.sourceId}", which is not a source`);

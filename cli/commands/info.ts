@@ -57,7 +57,7 @@ function describe(project: Project, summary: ReturnType<typeof summarize>): stri
     const processing = [
       s.highPass.enabled && `HPF ${s.highPass.frequency} Hz`,
       s.lowPass.enabled && `LPF ${s.lowPass.frequency} Hz`,
-      s.eq.some((b) => b.enabled && b.gainDb !== 0) && `EQ ${s.eq.filter((b) => b.enabled && b.gainDb !== 0).length} bands`,
+      s.eq.some((b) => b.enabled && b.gainDb !== 0) && `EQ on ${s.eq.filter((b) => b.enabled && b.gainDb !== 0).length} of 4 bands`,
       s.compressor.enabled &&
         `comp ${s.compressor.ratio}:1 at ${s.compressor.thresholdDb} dB${s.compressor.sidechainTrackId ? ` keyed by ${names.get(s.compressor.sidechainTrackId)}` : ""}`,
     ].filter(Boolean);

@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderProject } from "../engine/node/render-project.ts";
+import { generateDemoSong } from "../examples/demo-song/generate.ts";
+import { WavFileReader } from "../formats/node/wav-file.ts";
+import type { Project } from "../music/project.ts";
+import { neutralStrip } from "../music/strip.ts";
+import { noise, tempDir, writeProject, writeSource } from "./support/projects.ts";
+
+function readWav(file: string): Float64Array[] {
+  const reader = WavFileReader.open(file);
+  const { channels, frames } = reader.info;
+  const out = Array.from({ length: channels }, () => new Float64Array(frames));
+  reader.readFrames(0, frames, out, 0);
+  reader.close();
+  return out;
+}
+
+function maxDifference(a: Float64Array[], b: Float64Array[]): number {
+  let max = 0;
+  for (let c = 0; c < a.length; c++) {
+    expect(a[c].length).toBe(b[c].length);
+    for (let i = 0; i < a[c].length; i++) max = Math.max(max, Math.abs(a[c][i] - b[c][i]));
+  }
+  return max;
+}
+
+describe("null test", () => {
+  it("renders a neutral strip at unity, centred under the 0 dB law, bit-identical to its source", async () => {
+    const dir = await tempDir();
+    const rate = 48_000;
+    const left = noise(rate * 3, 0.5, 1);
+    const right = noise(rate * 3, 0.5, 2);
+    const source = await writeSource(dir, "take", rate, [left, right]);
+    await writeProject(dir, {
+      sources: [source],
+      tracks: [
+        {
+          id: "t",
+          name: "Take",
+          kind: "audio",
+          strip: { ...neutralStrip(), panLaw: "0dB" },
+          clips: [{ id: "c", sourceId: "take", startTick: 0, lengthFrames: source.frames }],
+        },
+      ],
+    });
+    const project = JSON.parse(await readFile(path.join(dir, "project.json"), "utf8")) as Project;
+    for (const threads of [0, 2]) {
+      const output = path.join(dir, `mix-${threads}.wav`);
+      await renderProject(dir, project, { output, format: "wav", bitDepth: "32f", threads });
+      const [outLeft, outRight] = readWav(output);
+      // Float32 sources survive the float64 engine and the float32 file exactly.
+      expect(outLeft).toEqual(Float64Array.from(Float32Array.from(left)));
+      expect(outRight).toEqual(Float64Array.from(Float32Array.from(right)));
+    }
+  });
+});
+
+describe("determinism on the demo song", () => {
+  let dir: string;
+  let project: Project;
+  beforeAll(async () => {
+    dir = await tempDir();
+    project = await generateDemoSong(dir);
+  });
+
+  const render = async (name: string, options: { blockFrames?: number; threads?: number } = {}) => {
+    const output = path.join(dir, `${name}.wav`);
+    await renderProject(dir, project, { output, format: "wav", bitDepth: "32f", endSeconds: 12, ...options });
+    return output;
+  };
+
+  it("renders bit-identical files twice in a row", async () => {
+    const a = await readFile(await render("first"));
+    const b = await readFile(await render("second"));
+    expect(a.equals(b)).toBe(true);
+  });
+
+  it("renders the same with worker threads as on one thread", async () => {
+    const one = await readFile(await render("one-thread", { threads: 0 }));
+    const two = await readFile(await render("two-threads", { threads: 2 }));
+    expect(one.equals(two)).toBe(true);
+  });
+
+  it("renders with block size 64 and 512 within −120 dBFS of each other", async () => {
+    const small = readWav(await render("block-64", { blockFrames: 64, threads: 0 }));
+    const large = readWav(await render("block-512", { blockFrames: 512, threads: 0 }));
+    const difference = maxDifference(small, large);
+    expect(20 * Math.log10(difference || 1e-300)).toBeLessThan(-120);
+  });
+});

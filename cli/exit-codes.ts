@@ -25,10 +25,14 @@ const BY_PREFIX: [string, number][] = [
   ["E_WAV", EXIT.audio],
   ["E_AUDIO", EXIT.audio],
   ["E_SOURCE", EXIT.audio],
+  ["E_FILE_WRITE", EXIT.output],
+  ["E_FILE", EXIT.audio],
+  ["E_PCM", EXIT.audio],
+  ["E_EXPORT", EXIT.usage],
+  ["E_WRITER", EXIT.output],
   ["E_OUTPUT", EXIT.output],
   ["E_MP3", EXIT.output],
   ["E_FLAC", EXIT.output],
-  ["E_FORMAT", EXIT.usage],
 ];
 
 export function exitCodeFor(error: unknown): number {

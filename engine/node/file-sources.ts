@@ -49,7 +49,7 @@ export function openProjectSources(dir: string, sources: readonly AudioSource[])
       try {
         reader = WavFileReader.open(file);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        if (error instanceof ControlRoomError && error.code === "E_FILE_NOT_FOUND") {
           throw new ControlRoomError(
             "E_SOURCE_MISSING",
             `${source.file} is missing from the project folder (source "${source.id}")`,

@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { AudioFileWriter } from "../../formats/audio-file-writer.ts";
@@ -92,6 +93,7 @@ export async function renderProject(dir: string, project: Project, options: Rend
     const stems: Stem[] = [];
     const stemFiles: string[] = [];
     if (options.stemsDir) {
+      await mkdir(options.stemsDir, { recursive: true });
       for (const [trackIndex, track] of plan.tracks.entries()) {
         if (track.destination !== -1) continue;
         const file = path.join(options.stemsDir, `${stemName(track.name, trackIndex)}.${options.format}`);

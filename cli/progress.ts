@@ -10,7 +10,7 @@ export function progressBar(label: string, enabled: boolean): Progress {
   if (!enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% | {elapsed}s elapsed | eta {eta}s`,
+      format: `${label} [{bar}] {percentage}% | {duration_formatted} elapsed | eta {eta_formatted}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,

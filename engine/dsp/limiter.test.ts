@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { DelayLine } from "./delay-line.ts";
+import { LimiterProcessor, type LimiterSettings } from "./limiter.ts";
+
+const FS = 48_000;
+
+/** Deterministic uniform noise in [−1, 1) (a 32-bit LCG), so failures reproduce. */
+function noise(frames: number, seed: number): Float64Array {
+  const out = new Float64Array(frames);
+  let s = seed >>> 0;
+  for (let i = 0; i < frames; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function run(
+  limiter: { process(l: Float64Array, r: Float64Array, n: number): void },
+  left: Float64Array,
+  right: Float64Array,
+  block: number,
+): [Float64Array, Float64Array] {
+  const outL = new Float64Array(left.length);
+  const outR = new Float64Array(right.length);
+  const l = new Float64Array(block);
+  const r = new Float64Array(block);
+  for (let at = 0; at < left.length; at += block) {
+    const n = Math.min(block, left.length - at);
+    l.set(left.subarray(at, at + n));
+    r.set(right.subarray(at, at + n));
+    limiter.process(l, r, n);
+    outL.set(l.subarray(0, n), at);
+    outR.set(r.subarray(0, n), at);
+  }
+  return [outL, outR];
+}
+
+/** Index of the first sample that differs by so much as a bit, or −1. */
+function firstDifference(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}
+
+function limiter(overrides: Partial<LimiterSettings> = {}): LimiterProcessor {
+  const l = new LimiterProcessor({
+    enabled: true,
+    ceilingDb: -1,
+    lookaheadMs: 5,
+    releaseMs: 100,
+    ...overrides,
+  });
+  l.prepare(FS, 512);
+  return l;
+}
+
+/** Noise at 4× full scale with isolated single-sample spikes up to +30 dBFS. */
+function loudProgramme(frames: number, seed: number): Float64Array {
+  const x = noise(frames, seed);
+  for (let i = 0; i < frames; i++) x[i] *= 4 * (0.25 + 0.75 * Math.abs(Math.sin(i / 9000)));
+  for (let i = 997; i < frames; i += 4801) x[i] = (i % 2 === 0 ? 1 : -1) * 31.6;
+  return x;
+}
+
+describe("look-ahead limiter", () => {
+  it("keeps every output sample at or below the ceiling on loud noise with transients", () => {
+    for (const [ceilingDb, lookaheadMs, releaseMs] of [
+      [-1, 5, 100],
+      [-0.1, 0.1, 1],
+      [-12, 20, 2000],
+    ]) {
+      const lim = limiter({ ceilingDb, lookaheadMs, releaseMs });
+      const ceiling = 10 ** (ceilingDb / 20);
+      const [outL, outR] = run(lim, loudProgramme(FS * 4, 1), loudProgramme(FS * 4, 2), 512);
+      let peak = 0;
+      for (let i = 0; i < outL.length; i++)
+        peak = Math.max(peak, Math.abs(outL[i]), Math.abs(outR[i]));
+      expect(peak).toBeLessThanOrEqual(ceiling);
+      // It limits rather than mutes: the loud programme still reaches near the ceiling.
+      expect(peak).toBeGreaterThan(ceiling * 0.9);
+    }
+  });
+
+  it("links the channels: a peak on the left lowers the right by the same gain", () => {
+    const lim = limiter();
+    const left = new Float64Array(4800);
+    const right = new Float64Array(4800).fill(0.5);
+    left[2000] = 4;
+    const [, outR] = run(lim, left, right, 512);
+    const lag = lim.latencyFrames;
+    expect(Math.min(...outR.subarray(lag))).toBeLessThan(0.5 * 0.9);
+  });
+
+  it("passes a signal below the ceiling through exactly, delayed by latencyFrames", () => {
+    const lim = limiter();
+    expect(lim.latencyFrames).toBe(240);
+    const left = noise(FS, 3).map((x) => 0.89 * x);
+    const right = noise(FS, 4).map((x) => 0.5 * x);
+    const [outL, outR] = run(lim, left, right, 333);
+    const lag = lim.latencyFrames;
+    for (let i = 0; i < lag; i++) expect(outL[i]).toBe(0);
+    expect(firstDifference(outL.subarray(lag), left.subarray(0, left.length - lag))).toBe(-1);
+    expect(firstDifference(outR.subarray(lag), right.subarray(0, right.length - lag))).toBe(-1);
+  });
+
+  it("returns to bit-exact transparency after the release", () => {
+    const lim = limiter({ releaseMs: 10 });
+    const frames = FS;
+    const left = noise(frames, 5).map((x) => 0.3 * x);
+    left[1000] = 3;
+    const [outL] = run(lim, left, new Float64Array(frames), 512);
+    const lag = lim.latencyFrames;
+    const later = FS / 2;
+    expect(firstDifference(outL.subarray(later), left.subarray(later - lag, frames - lag))).toBe(
+      -1,
+    );
+    expect(lim.gainReductionDb).toBe(0);
+  });
+
+  it("gives identical output in blocks of 64, 512 and 37", () => {
+    const left = loudProgramme(FS * 2, 6);
+    const right = loudProgramme(FS * 2, 7);
+    const a = run(limiter(), left, right, 64);
+    const b = run(limiter(), left, right, 512);
+    const c = run(limiter(), left, right, 37);
+    expect(firstDifference(a[0], b[0])).toBe(-1);
+    expect(firstDifference(a[1], b[1])).toBe(-1);
+    expect(firstDifference(c[0], b[0])).toBe(-1);
+  });
+
+  it("still delays by latencyFrames when disabled, so switching it keeps alignment", () => {
+    const lim = limiter({ enabled: false });
+    const left = loudProgramme(4096, 8);
+    const [outL] = run(lim, left, new Float64Array(4096), 100);
+    expect(firstDifference(outL.subarray(240), left.subarray(0, 4096 - 240))).toBe(-1);
+  });
+});
+
+describe("delay line", () => {
+  it("delays both channels by whole frames, bit for bit", () => {
+    const delay = new DelayLine(100);
+    delay.prepare(FS, 64);
+    const left = noise(1000, 9);
+    const right = noise(1000, 10);
+    const [outL, outR] = run(delay, left, right, 64);
+    expect(firstDifference(outL.subarray(0, 100), new Float64Array(100))).toBe(-1);
+    expect(firstDifference(outL.subarray(100), left.subarray(0, 900))).toBe(-1);
+    expect(firstDifference(outR.subarray(100), right.subarray(0, 900))).toBe(-1);
+  });
+});

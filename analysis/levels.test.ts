@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { WavFileReader, WavFileWriter } from "../formats/node/wav-file.ts";
-import { rms, samplePeak, toDb } from "./levels.ts";
+import { LevelMeter, measureLevels, toDb } from "./levels.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "levels-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,11 +56,13 @@ describe("levels", () => {
     reader.close();
 
     const sox = soxStats(path);
-    const peak = samplePeak(samples, frames);
-    const level = rms(samples, frames);
+    // Fed in uneven pieces, as a render feeds it.
+    const meter = new LevelMeter(2);
+    for (let at = 0; at < frames; at += 7_001) meter.add(samples, at, Math.min(7_001, frames - at));
+    const levels = meter.levels();
     const ours = {
-      "Pk lev dB": [peak.combined, ...peak.channels].map(toDb),
-      "RMS lev dB": [level.combined, ...level.channels].map(toDb),
+      "Pk lev dB": [levels.overallPeakDb, ...levels.peakDb],
+      "RMS lev dB": [levels.overallRmsDb, ...levels.rmsDb],
     };
     for (const row of ["Pk lev dB", "RMS lev dB"] as const) {
       expect(sox[row]).toHaveLength(3);
@@ -74,25 +76,29 @@ describe("levels", () => {
     const sine = Float64Array.from({ length: 4800 }, (_, i) =>
       Math.sin((2 * Math.PI * i) / 48 + 0.25),
     );
-    const peak = samplePeak([sine], 4800);
-    expect(toDb(peak.combined)).toBeCloseTo(0, 2);
-    expect(toDb(rms([sine], 4800).combined)).toBeCloseTo(-3.0103, 4);
+    const levels = measureLevels([sine], 4800);
+    expect(levels.overallPeakDb).toBeCloseTo(0, 2);
+    expect(levels.overallRmsDb).toBeCloseTo(-3.0103, 4);
   });
 
   it("pools every sample of every channel for the combined RMS, and takes the largest peak", () => {
     const loud = new Float32Array(10).fill(-0.5);
     const silent = new Float32Array(10);
-    expect(samplePeak([loud, silent], 10)).toEqual({ channels: [0.5, 0], combined: 0.5 });
-    expect(rms([loud, silent], 10)).toEqual({ channels: [0.5, 0], combined: Math.sqrt(0.125) });
+    expect(measureLevels([loud, silent], 10)).toEqual({
+      peakDb: [toDb(0.5), Number.NEGATIVE_INFINITY],
+      rmsDb: [toDb(0.5), Number.NEGATIVE_INFINITY],
+      overallPeakDb: toDb(0.5),
+      overallRmsDb: toDb(Math.sqrt(0.125)),
+    });
   });
 
   it("measures only the first `frames` frames", () => {
     const x = Float64Array.of(0.1, 0.1, 0.9);
-    expect(samplePeak([x], 2).combined).toBe(0.1);
-    expect(rms([x], 2).combined).toBeCloseTo(0.1, 15);
+    expect(measureLevels([x], 2).overallPeakDb).toBe(toDb(0.1));
+    expect(measureLevels([x], 2).overallRmsDb).toBeCloseTo(toDb(0.1), 12);
   });
 
   it("reads silence as −Infinity dBFS", () => {
-    expect(toDb(rms([new Float64Array(8)], 8).combined)).toBe(Number.NEGATIVE_INFINITY);
+    expect(measureLevels([new Float64Array(8)], 8).overallRmsDb).toBe(Number.NEGATIVE_INFINITY);
   });
 });

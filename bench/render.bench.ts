@@ -66,7 +66,12 @@ async function writeScene(): Promise<void> {
   process.stdout.write(`generating ${TRACKS} × ${SECONDS} s stereo 24-bit WAVs `);
   for (let t = 0; t < TRACKS; t++) {
     const file = `audio/track-${String(t + 1).padStart(2, "0")}.wav`;
-    const writer = await openAudioFileWriter(path.join(WORK, file), { format: "wav", bitDepth: 24, sampleRate: RATE, channels: 2 });
+    const writer = await openAudioFileWriter(path.join(WORK, file), {
+      format: "wav",
+      bitDepth: 24,
+      sampleRate: RATE,
+      channels: 2,
+    });
     const block = 65_536;
     const left = new Float64Array(block);
     const right = new Float64Array(block);
@@ -104,7 +109,13 @@ async function writeScene(): Promise<void> {
         strip: {
           ...neutralStrip(),
           highPass: { enabled: true, frequency: s.hpf, slope: 12 },
-          eq: s.eq.map((b) => ({ type: "peak", enabled: true, frequency: b.f, gainDb: b.g, q: b.q })),
+          eq: s.eq.map((b) => ({
+            type: "peak",
+            enabled: true,
+            frequency: b.f,
+            gainDb: b.g,
+            q: b.q,
+          })),
           compressor: { enabled: true, ...COMP, detection: "peak", sidechainTrackId: null },
           faderDb: s.faderDb,
           pan: s.pan,
@@ -137,9 +148,18 @@ function ffmpegArguments(output: string): string[] {
     `${Array.from({ length: TRACKS }, (_, i) => `[a${i}]`).join("")}amix=inputs=${TRACKS}:normalize=0,` +
     `alimiter=limit=${10 ** (LIMIT.ceilingDb / 20)}:attack=${LIMIT.lookaheadMs}:release=${LIMIT.releaseMs}:level=disabled[out]`;
   return [
-    "-hide_banner", "-v", "error", "-y", ...inputs,
-    "-filter_complex", [...chains, mix].join(";"),
-    "-map", "[out]", "-c:a", "pcm_f32le", output,
+    "-hide_banner",
+    "-v",
+    "error",
+    "-y",
+    ...inputs,
+    "-filter_complex",
+    [...chains, mix].join(";"),
+    "-map",
+    "[out]",
+    "-c:a",
+    "pcm_f32le",
+    output,
   ];
 }
 
@@ -149,7 +169,10 @@ interface Timed {
 }
 
 function timed(command: string, args: string[]): Timed {
-  const result = spawnSync("/usr/bin/time", ["-f", "%e %M", command, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const result = spawnSync("/usr/bin/time", ["-f", "%e %M", command, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
   if (result.status !== 0) {
     throw new Error(`${command} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
   }
@@ -163,7 +186,9 @@ const ours = path.join(WORK, "ours.wav");
 const theirs = path.join(WORK, "ffmpeg.wav");
 const cli = path.join(ROOT, "cli", "bin", "controlroom.ts");
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown cpu"}, node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown cpu"}, node ${process.version}`,
+);
 console.log(`scene: ${TRACKS} stereo tracks × ${SECONDS} s at ${RATE} Hz → 32-bit float WAV`);
 const ffmpeg = timed("ffmpeg", ffmpegArguments(theirs));
 const controlroom = timed(node, [cli, "render", WORK, "-o", ours, "--bit-depth", "32f", "--json"]);
@@ -171,4 +196,6 @@ const row = (name: string, t: Timed) =>
   `${name.padEnd(12)} ${t.seconds.toFixed(2).padStart(7)} s  ${(SECONDS / t.seconds).toFixed(1).padStart(6)}× realtime  peak memory ${t.peakMemoryMiB.toFixed(0).padStart(5)} MiB`;
 console.log(row("controlroom", controlroom));
 console.log(row("ffmpeg", ffmpeg));
-console.log(`ratio: controlroom takes ${(controlroom.seconds / ffmpeg.seconds).toFixed(2)}× ffmpeg's wall time (target < 1, memory < 1024 MiB)`);
+console.log(
+  `ratio: controlroom takes ${(controlroom.seconds / ffmpeg.seconds).toFixed(2)}× ffmpeg's wall time (target < 1, memory < 1024 MiB)`,
+);

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ControlRoomError } from "../music/errors.ts";
 
 export interface Command {
@@ -24,10 +24,19 @@ export function parseCommandLine<T extends Options>(command: string, argv: strin
   }
 }
 
-export function requirePositional(command: string, positionals: string[], what: string, index = 0): string {
+export function requirePositional(
+  command: string,
+  positionals: string[],
+  what: string,
+  index = 0,
+): string {
   const value = positionals[index];
   if (value === undefined) {
-    throw new ControlRoomError("E_USAGE", `${command}: missing ${what}; see controlroom ${command} --help`, what);
+    throw new ControlRoomError(
+      "E_USAGE",
+      `${command}: missing ${what}; see controlroom ${command} --help`,
+      what,
+    );
   }
   return value;
 }

@@ -1,10 +1,10 @@
 import { ControlRoomError } from "../music/errors.ts";
+import type { Command } from "./command.ts";
 import { addTrackCommand } from "./commands/add-track.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { infoCommand } from "./commands/info.ts";
 import { newCommand } from "./commands/new.ts";
 import { renderCommand } from "./commands/render.ts";
-import type { Command } from "./command.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.ts";
 
 const COMMANDS: Command[] = [newCommand, addTrackCommand, infoCommand, renderCommand, demoCommand];
@@ -44,7 +44,13 @@ export async function main(argv: string[]): Promise<number> {
     const code = exitCodeFor(error);
     if (error instanceof ControlRoomError) {
       const json = rest.includes("--json");
-      if (json) console.log(JSON.stringify({ ok: false, error: { code: error.code, subject: error.subject, message: error.message } }));
+      if (json)
+        console.log(
+          JSON.stringify({
+            ok: false,
+            error: { code: error.code, subject: error.subject, message: error.message },
+          }),
+        );
       else console.error(error.toLine());
     } else {
       console.error(`controlroom ${name} failed unexpectedly; this is a bug:`);

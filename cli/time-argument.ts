@@ -9,7 +9,11 @@ import type { TempoMap } from "../music/tempo-map.ts";
 export function parseTimeArgument(text: string, flag: string, tempo: TempoMap): number {
   const bar = /^@(\d+)(?:\.(\d+))?$/.exec(text);
   if (bar) {
-    const tick = tempo.barPositionToTick({ bar: Number(bar[1]), beat: Number(bar[2] ?? 1), tick: 0 });
+    const tick = tempo.barPositionToTick({
+      bar: Number(bar[1]),
+      beat: Number(bar[2] ?? 1),
+      tick: 0,
+    });
     return tempo.ticksToSeconds(tick);
   }
   const clock = /^(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d+)?)$/.exec(text);

@@ -11,7 +11,11 @@ export function freeId(project: Project, wanted: string): string {
     "master",
     ...project.sources.map((s) => s.id),
     ...project.sections.map((s) => s.id),
-    ...project.tracks.flatMap((t) => [t.id, ...t.clips.map((c) => c.id), ...t.strip.sends.map((s) => s.id)]),
+    ...project.tracks.flatMap((t) => [
+      t.id,
+      ...t.clips.map((c) => c.id),
+      ...t.strip.sends.map((s) => s.id),
+    ]),
   ]);
   const base =
     wanted
@@ -36,7 +40,10 @@ export function addAudioTrack(
   const label = name ?? source.file.replace(/^audio\//, "").replace(/\.[^.]+$/, "");
   const sourceId = source.id ?? freeId(project, `${label}-audio`);
   const trackId = freeId(project, label);
-  const clipId = freeId({ ...project, sources: [...project.sources, { ...source, id: sourceId }] }, `${label}-clip`);
+  const clipId = freeId(
+    { ...project, sources: [...project.sources, { ...source, id: sourceId }] },
+    `${label}-clip`,
+  );
   history.apply({
     type: "batch",
     ops: [

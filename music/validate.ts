@@ -58,7 +58,11 @@ export function checkProjectIntegrity(project: Project, fileName = "project.json
 
   // Each kind of thing has its own ids: a source and the track that plays it may share a name.
   const namespaces = new Map<string, Set<string>>();
-  const unique = (kind: "source" | "section" | "track" | "clip" | "send", id: string, field: string) => {
+  const unique = (
+    kind: "source" | "section" | "track" | "clip" | "send",
+    id: string,
+    field: string,
+  ) => {
     const ids = namespaces.get(kind) ?? new Set<string>();
     namespaces.set(kind, ids);
     if (ids.has(id)) fail(field, `the id "${id}" is used twice`);

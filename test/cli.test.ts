@@ -2,6 +2,11 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { controlroom, ffmpeg } from "./support/cli.ts";
+
+/** project.json as the tests break it: deliberately wrong types and unknown fields. */
+// biome-ignore lint/suspicious/noExplicitAny: the point is JSON the schema refuses
+type BrokenJson = any;
+
 import { tempDir } from "./support/projects.ts";
 
 let work: string;
@@ -11,8 +16,32 @@ beforeAll(async () => {
   work = await tempDir("controlroom-cli-");
   song = path.join(work, "song");
   // Two takes made by another tool: a stereo 24-bit WAV at 44.1 kHz and a mono MP3.
-  expect(ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:duration=3:sample_rate=44100", "-ac", "2", "-c:a", "pcm_s24le", path.join(work, "guitar.wav")).status).toBe(0);
-  expect(ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2:sample_rate=48000", "-c:a", "libmp3lame", "-b:a", "192k", path.join(work, "vox.mp3")).status).toBe(0);
+  expect(
+    ffmpeg(
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=220:duration=3:sample_rate=44100",
+      "-ac",
+      "2",
+      "-c:a",
+      "pcm_s24le",
+      path.join(work, "guitar.wav"),
+    ).status,
+  ).toBe(0);
+  expect(
+    ffmpeg(
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:duration=2:sample_rate=48000",
+      "-c:a",
+      "libmp3lame",
+      "-b:a",
+      "192k",
+      path.join(work, "vox.mp3"),
+    ).status,
+  ).toBe(0);
 });
 
 describe("controlroom", () => {
@@ -36,9 +65,18 @@ describe("controlroom", () => {
   it("creates a project, imports a WAV and an MP3, and describes them", async () => {
     expect(controlroom("new", song, "--title", "Session").status).toBe(0);
     expect(controlroom("new", song).status).toBe(3);
-    const guitar = controlroom("add-track", song, "--audio", path.join(work, "guitar.wav"), "--name", "Guitar");
+    const guitar = controlroom(
+      "add-track",
+      song,
+      "--audio",
+      path.join(work, "guitar.wav"),
+      "--name",
+      "Guitar",
+    );
     expect(guitar.stderr).toBe("");
-    expect(guitar.stdout).toContain('added track "Guitar" from audio/guitar.wav: 2 ch, 44100 Hz, 3.00 s');
+    expect(guitar.stdout).toContain(
+      'added track "Guitar" from audio/guitar.wav: 2 ch, 44100 Hz, 3.00 s',
+    );
     const vox = controlroom("add-track", song, "--audio", path.join(work, "vox.mp3"), "--json");
     expect(vox.status).toBe(0);
     const added = JSON.parse(vox.stdout);
@@ -64,11 +102,26 @@ describe("controlroom", () => {
       expect(decoded.status, decoded.stderr).toBe(0);
     }
     const stems = path.join(work, "stems");
-    const part = controlroom("render", song, "-o", path.join(work, "part.wav"), "--stems", stems, "--start", "0.5", "--end", "@2", "--json");
+    const part = controlroom(
+      "render",
+      song,
+      "-o",
+      path.join(work, "part.wav"),
+      "--stems",
+      stems,
+      "--start",
+      "0.5",
+      "--end",
+      "@2",
+      "--json",
+    );
     expect(part.status, part.stderr).toBe(0);
     const report = JSON.parse(part.stdout);
     expect(report.seconds).toBeCloseTo(1.5, 6); // bar 2 at 120 BPM is 2 s
-    expect(report.stems.map((s: string) => path.basename(s))).toEqual(["01 Guitar.wav", "02 vox.wav"]);
+    expect(report.stems.map((s: string) => path.basename(s))).toEqual([
+      "01 Guitar.wav",
+      "02 vox.wav",
+    ]);
   });
 
   it("writes a readable report with peak and RMS on a terminal-less run", () => {
@@ -83,10 +136,13 @@ describe("bad input gets one clear line, a non-zero exit, and leaves the output 
   const output = () => path.join(work, "keep.wav");
   const untouched = "an earlier mix the user wants to keep";
 
-  async function project(name: string, edit: (json: Record<string, any>) => void): Promise<string> {
+  async function project(name: string, edit: (json: BrokenJson) => void): Promise<string> {
     const dir = path.join(work, name);
     expect(controlroom("new", dir).status).toBe(0);
-    expect(controlroom("add-track", dir, "--audio", path.join(work, "guitar.wav"), "--name", "Guitar").status).toBe(0);
+    expect(
+      controlroom("add-track", dir, "--audio", path.join(work, "guitar.wav"), "--name", "Guitar")
+        .status,
+    ).toBe(0);
     const file = path.join(dir, "project.json");
     const json = JSON.parse(await readFile(file, "utf8"));
     edit(json);
@@ -118,12 +174,18 @@ describe("bad input gets one clear line, a non-zero exit, and leaves the output 
     const bytes = await readFile(wav);
     bytes.writeUInt16LE(7, 32); // block align: 7 bytes per frame for 2 × 24-bit
     await writeFile(wav, bytes);
-    await expectFailure(dir, 4, /^E_WAV_HEADER: guitar\.wav: nBlockAlign is 7, but 2 channels of 24-bit samples take 6 bytes per frame$/);
+    await expectFailure(
+      dir,
+      4,
+      /^E_WAV_HEADER: guitar\.wav: nBlockAlign is 7, but 2 channels of 24-bit samples take 6 bytes per frame$/,
+    );
   });
 
   it("an unsupported codec", async () => {
     const adpcm = path.join(work, "adpcm.wav");
-    expect(ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-c:a", "adpcm_ms", adpcm).status).toBe(0);
+    expect(ffmpeg("-f", "lavfi", "-i", "sine=duration=1", "-c:a", "adpcm_ms", adpcm).status).toBe(
+      0,
+    );
     const dir = path.join(work, "adpcm-song");
     controlroom("new", dir);
     const result = controlroom("add-track", dir, "--audio", adpcm);
@@ -142,7 +204,11 @@ describe("bad input gets one clear line, a non-zero exit, and leaves the output 
     const dir = await project("unknown", (json) => {
       json.tracks[0].volume = 3;
     });
-    await expectFailure(dir, 3, /^E_PROJECT_SCHEMA: project\.json: tracks\.0: unknown field "volume"/);
+    await expectFailure(
+      dir,
+      3,
+      /^E_PROJECT_SCHEMA: project\.json: tracks\.0: unknown field "volume"/,
+    );
   });
 
   it("a missing audio file", async () => {
@@ -156,6 +222,10 @@ describe("bad input gets one clear line, a non-zero exit, and leaves the output 
     const dir = await project("past-end", (json) => {
       json.tracks[0].clips[0].offsetFrames = 100_000;
     });
-    await expectFailure(dir, 3, /^E_PROJECT_INTEGRITY: project\.json: tracks\.0\.clips\.0\.lengthFrames: clip "guitar-clip" plays to frame 232300 of audio\/guitar\.wav, which has 132300 frames/);
+    await expectFailure(
+      dir,
+      3,
+      /^E_PROJECT_INTEGRITY: project\.json: tracks\.0\.clips\.0\.lengthFrames: clip "guitar-clip" plays to frame 232300 of audio\/guitar\.wav, which has 132300 frames/,
+    );
   });
 });

@@ -67,7 +67,13 @@ describe("determinism on the demo song", () => {
 
   const render = async (name: string, options: { blockFrames?: number; threads?: number } = {}) => {
     const output = path.join(dir, `${name}.wav`);
-    await renderProject(dir, project, { output, format: "wav", bitDepth: "32f", endSeconds: 12, ...options });
+    await renderProject(dir, project, {
+      output,
+      format: "wav",
+      bitDepth: "32f",
+      endSeconds: 12,
+      ...options,
+    });
     return output;
   };
 

@@ -1,7 +1,7 @@
 import { importAudioFile } from "../../formats/node/audio-import.ts";
 import { loadProjectFolder, saveProjectFolder } from "../../formats/node/project-folder.ts";
-import { History } from "../../music/history.ts";
 import { addAudioTrack } from "../../music/edits.ts";
+import { History } from "../../music/history.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 
@@ -25,7 +25,11 @@ WAV files are copied as they are; MP3, FLAC, Ogg Vorbis and Opus are decoded to 
       json: { type: "boolean" },
     });
     const dir = requirePositional("add-track", positionals, "<dir>");
-    const audio = requirePositional("add-track", values.audio === undefined ? [] : [values.audio], "--audio <file>");
+    const audio = requirePositional(
+      "add-track",
+      values.audio === undefined ? [] : [values.audio],
+      "--audio <file>",
+    );
     const project = await loadProjectFolder(dir);
     const source = await importAudioFile(dir, audio, project);
     const history = new History(project);

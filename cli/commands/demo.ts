@@ -32,7 +32,8 @@ and prints the report. This is what \`npm start\` does until the studio server e
       () => false,
     );
     if (!exists) {
-      if (!values.json) console.log(`generating the demo song in ${path.relative(process.cwd(), DEMO_DIR) || "."}`);
+      if (!values.json)
+        console.log(`generating the demo song in ${path.relative(process.cwd(), DEMO_DIR) || "."}`);
       await generateDemoSong(DEMO_DIR);
     }
     const output = values.output ?? path.join("out", "demo-mix.wav");
@@ -49,7 +50,9 @@ and prints the report. This is what \`npm start\` does until the studio server e
     else {
       console.log(`"${project.song.title}": ${project.tracks.length} tracks`);
       console.log(describeRender(report));
-      console.log(`\nNext: controlroom info ${path.relative(process.cwd(), DEMO_DIR)}  ·  controlroom render --help`);
+      console.log(
+        `\nNext: controlroom info ${path.relative(process.cwd(), DEMO_DIR)}  ·  controlroom render --help`,
+      );
     }
     return EXIT.ok;
   },

@@ -1,5 +1,5 @@
-import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import { planMix } from "../../engine/mix/mix-plan.ts";
+import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import type { Project } from "../../music/project.ts";
 import { TempoMap } from "../../music/tempo-map.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
@@ -28,7 +28,11 @@ Reads and validates <dir>/project.json and prints what it holds.
 function summarize(project: Project) {
   const plan = planMix(project, project.song.sampleRate);
   const seconds = plan.endFrame / project.song.sampleRate;
-  return { durationSeconds: seconds, tracks: project.tracks.length, sources: project.sources.length };
+  return {
+    durationSeconds: seconds,
+    tracks: project.tracks.length,
+    sources: project.sources.length,
+  };
 }
 
 function describe(project: Project, summary: ReturnType<typeof summarize>): string {
@@ -48,16 +52,22 @@ function describe(project: Project, summary: ReturnType<typeof summarize>): stri
   ];
   if (project.sections.length > 0) {
     lines.push("Sections");
-    for (const s of project.sections) lines.push(`  ${s.name.padEnd(16)} bar ${bar(s.startTick)} – ${bar(s.startTick + s.lengthTicks)}`);
+    for (const s of project.sections)
+      lines.push(
+        `  ${s.name.padEnd(16)} bar ${bar(s.startTick)} – ${bar(s.startTick + s.lengthTicks)}`,
+      );
   }
   lines.push(`Tracks (${project.tracks.length})`);
   for (const t of project.tracks) {
     const s = t.strip;
-    const flags = [s.mute && "muted", s.solo && "solo", s.soloSafe && "solo-safe"].filter(Boolean).join(", ");
+    const flags = [s.mute && "muted", s.solo && "solo", s.soloSafe && "solo-safe"]
+      .filter(Boolean)
+      .join(", ");
     const processing = [
       s.highPass.enabled && `HPF ${s.highPass.frequency} Hz`,
       s.lowPass.enabled && `LPF ${s.lowPass.frequency} Hz`,
-      s.eq.some((b) => b.enabled && b.gainDb !== 0) && `EQ on ${s.eq.filter((b) => b.enabled && b.gainDb !== 0).length} of 4 bands`,
+      s.eq.some((b) => b.enabled && b.gainDb !== 0) &&
+        `EQ on ${s.eq.filter((b) => b.enabled && b.gainDb !== 0).length} of 4 bands`,
       s.compressor.enabled &&
         `comp ${s.compressor.ratio}:1 at ${s.compressor.thresholdDb} dB${s.compressor.sidechainTrackId ? ` keyed by ${names.get(s.compressor.sidechainTrackId)}` : ""}`,
     ].filter(Boolean);
@@ -67,7 +77,9 @@ function describe(project: Project, summary: ReturnType<typeof summarize>): stri
     );
     if (processing.length > 0) lines.push(`  ${"".padEnd(16)} ${processing.join(", ")}`);
     for (const send of s.sends) {
-      lines.push(`  ${"".padEnd(16)} send ${send.levelDb} dB ${send.preFader ? "pre" : "post"}-fader → ${names.get(send.busId)}`);
+      lines.push(
+        `  ${"".padEnd(16)} send ${send.levelDb} dB ${send.preFader ? "pre" : "post"}-fader → ${names.get(send.busId)}`,
+      );
     }
   }
   const limiter = project.master.limiter;
@@ -76,7 +88,9 @@ function describe(project: Project, summary: ReturnType<typeof summarize>): stri
   );
   lines.push(`Sources (${project.sources.length})`);
   for (const s of project.sources) {
-    lines.push(`  ${s.file.padEnd(24)} ${s.channels} ch  ${s.sampleRate} Hz  ${clock(s.frames / s.sampleRate)}`);
+    lines.push(
+      `  ${s.file.padEnd(24)} ${s.channels} ch  ${s.sampleRate} Hz  ${clock(s.frames / s.sampleRate)}`,
+    );
   }
   return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { renderProject, type RenderReport } from "../../engine/node/render-project.ts";
-import { type OutputBitDepth, type OutputFormat } from "../../formats/node/open-writer.ts";
+import { type RenderReport, renderProject } from "../../engine/node/render-project.ts";
+import type { OutputBitDepth, OutputFormat } from "../../formats/node/open-writer.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { TempoMap } from "../../music/tempo-map.ts";
@@ -41,7 +41,11 @@ The file appears only when the render has succeeded; a failed render leaves it u
       json: { type: "boolean" },
     });
     const dir = requirePositional("render", positionals, "<dir>");
-    const output = requirePositional("render", values.output === undefined ? [] : [values.output], "-o <file>");
+    const output = requirePositional(
+      "render",
+      values.output === undefined ? [] : [values.output],
+      "-o <file>",
+    );
     const format = parseFormat(values.format, output);
     const bitDepth = parseBitDepth(values["bit-depth"], format);
     const project = await loadProjectFolder(dir);
@@ -55,8 +59,12 @@ The file appears only when the render has succeeded; a failed render leaves it u
         bitDepth,
         sampleRate: optionalInteger(values["sample-rate"], "--sample-rate", 8000, 384_000),
         stemsDir: values.stems,
-        startSeconds: values.start === undefined ? undefined : parseTimeArgument(values.start, "--start", tempo),
-        endSeconds: values.end === undefined ? undefined : parseTimeArgument(values.end, "--end", tempo),
+        startSeconds:
+          values.start === undefined
+            ? undefined
+            : parseTimeArgument(values.start, "--start", tempo),
+        endSeconds:
+          values.end === undefined ? undefined : parseTimeArgument(values.end, "--end", tempo),
         threads: optionalInteger(values.threads, "--threads", 0, 64),
         blockFrames: optionalInteger(values["block-size"], "--block-size", 16, 8192),
         onProgress: (done, total) => progress.update(done, total),
@@ -87,7 +95,11 @@ function parseFormat(text: string | undefined, output: string): OutputFormat {
   const value = text ?? path.extname(output).slice(1).toLowerCase();
   if (value === "wav" || value === "flac" || value === "mp3") return value;
   if (text === undefined) return "wav";
-  throw new ControlRoomError("E_USAGE", `--format "${text}" is not one of wav, flac, mp3`, "--format");
+  throw new ControlRoomError(
+    "E_USAGE",
+    `--format "${text}" is not one of wav, flac, mp3`,
+    "--format",
+  );
 }
 
 function parseBitDepth(text: string | undefined, format: OutputFormat): OutputBitDepth {
@@ -95,14 +107,27 @@ function parseBitDepth(text: string | undefined, format: OutputFormat): OutputBi
   if (text === "16") return 16;
   if (text === "24") return 24;
   if (text === "32f") return "32f";
-  throw new ControlRoomError("E_USAGE", `--bit-depth "${text}" is not one of 16, 24, 32f`, "--bit-depth");
+  throw new ControlRoomError(
+    "E_USAGE",
+    `--bit-depth "${text}" is not one of 16, 24, 32f`,
+    "--bit-depth",
+  );
 }
 
-function optionalInteger(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+function optionalInteger(
+  text: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ControlRoomError("E_USAGE", `${flag} "${text}" must be a whole number from ${min} to ${max}`, flag);
+    throw new ControlRoomError(
+      "E_USAGE",
+      `${flag} "${text}" must be a whole number from ${min} to ${max}`,
+      flag,
+    );
   }
   return value;
 }

@@ -112,6 +112,15 @@ describe("smoothed parameters", () => {
     }
   });
 
+  it("takes a change made before the first block at once: nothing has been heard yet", () => {
+    const param = new SmoothedParam(0);
+    param.prepare(FS, 64);
+    param.setTarget(1);
+    param.fill(0, 64);
+    expect(param.isConstant).toBe(true);
+    expect(param.value).toBe(1);
+  });
+
   it("gives the same values in blocks of 64 and of 512", () => {
     const make = () => {
       const p = new SmoothedParam(-6);

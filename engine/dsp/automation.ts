@@ -117,7 +117,11 @@ export class AutomationReader {
       this.constantValue = values[0];
       return true;
     }
-    if (segment === this.count - 1 || this.hold[segment] === 1 || values[segment + 1] === values[segment]) {
+    if (
+      segment === this.count - 1 ||
+      this.hold[segment] === 1 ||
+      values[segment + 1] === values[segment]
+    ) {
       this.constantValue = values[segment];
       return true;
     }
@@ -142,7 +146,7 @@ export class AutomationReader {
         if (next < end) end = next;
       }
       if (segment < 0 || segment === count - 1 || this.hold[segment] === 1) {
-        const v = values[segment < 0 ? 0 : segment];
+        const v = values[Math.max(segment, 0)];
         for (let k = i; k < end; k++) out[k] = v;
       } else {
         const v0 = values[segment];

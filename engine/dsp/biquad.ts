@@ -237,16 +237,18 @@ export class Biquad implements BiquadCoefficients {
     this.z2R = 0;
   }
 
-  /** Zeroes state values so small they can only be a decaying tail; see DENORMAL_FLOOR. */
-  flushDenormals(): void {
-    if (Math.abs(this.z1L) < DENORMAL_FLOOR) this.z1L = 0;
-    if (Math.abs(this.z2L) < DENORMAL_FLOOR) this.z2L = 0;
-    if (Math.abs(this.z1R) < DENORMAL_FLOOR) this.z1R = 0;
-    if (Math.abs(this.z2R) < DENORMAL_FLOOR) this.z2R = 0;
-  }
-
-  /** Filters left[start..end) and right[start..end) in place. */
-  process(left: Float64Array, right: Float64Array, start: number, end: number): void {
+  /**
+   * Filters left[start..end) and right[start..end) in place. With flushAfter, state values
+   * so small they can only be a decaying tail are then zeroed (see DENORMAL_FLOOR); the
+   * caller decides when, on a fixed frame grid, so the output stays block-size independent.
+   */
+  process(
+    left: Float64Array,
+    right: Float64Array,
+    start: number,
+    end: number,
+    flushAfter = false,
+  ): void {
     const b0 = this.b0;
     const b1 = this.b1;
     const b2 = this.b2;
@@ -268,6 +270,12 @@ export class Biquad implements BiquadCoefficients {
       z2R = b2 * xR - a2 * yR;
       left[i] = yL;
       right[i] = yR;
+    }
+    if (flushAfter) {
+      if (Math.abs(z1L) < DENORMAL_FLOOR) z1L = 0;
+      if (Math.abs(z2L) < DENORMAL_FLOOR) z2L = 0;
+      if (Math.abs(z1R) < DENORMAL_FLOOR) z1R = 0;
+      if (Math.abs(z2R) < DENORMAL_FLOOR) z2R = 0;
     }
     this.z1L = z1L;
     this.z2L = z2L;

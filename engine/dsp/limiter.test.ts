@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { DelayLine } from "./delay-line.ts";
 import { LimiterProcessor, type LimiterSettings } from "./limiter.ts";
 
 const FS = 48_000;
@@ -134,18 +133,5 @@ describe("look-ahead limiter", () => {
     const left = loudProgramme(4096, 8);
     const [outL] = run(lim, left, new Float64Array(4096), 100);
     expect(firstDifference(outL.subarray(240), left.subarray(0, 4096 - 240))).toBe(-1);
-  });
-});
-
-describe("delay line", () => {
-  it("delays both channels by whole frames, bit for bit", () => {
-    const delay = new DelayLine(100);
-    delay.prepare(FS, 64);
-    const left = noise(1000, 9);
-    const right = noise(1000, 10);
-    const [outL, outR] = run(delay, left, right, 64);
-    expect(firstDifference(outL.subarray(0, 100), new Float64Array(100))).toBe(-1);
-    expect(firstDifference(outL.subarray(100), left.subarray(0, 900))).toBe(-1);
-    expect(firstDifference(outR.subarray(100), right.subarray(0, 900))).toBe(-1);
   });
 });

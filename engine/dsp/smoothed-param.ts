@@ -10,7 +10,8 @@ export const DEFAULT_RAMP_MS = 20;
  *   is set it decides the value, and setTarget only changes the value used without it);
  * - the static value from the settings, changed live with setTarget, which ramps linearly
  *   from the current value to the target over DEFAULT_RAMP_MS, starting at the first frame
- *   of the next block, so a change never jumps in the middle of a block.
+ *   of the next block, so a change never jumps in the middle of a block. Before the first
+ *   block after prepare/reset nothing has been heard yet, so setTarget then jumps.
  *
  * Both are evaluated in closed form from the absolute frame (never accumulated per sample),
  * so the values, and whatever is computed from them, do not depend on block size. Once a
@@ -35,6 +36,8 @@ export class SmoothedParam {
   private rampStart = 0;
   private rampFrames = 0;
   private pending = false;
+  /** A block has been filled since prepare/reset. */
+  private started = false;
   private pendingValue = 0;
   private reader: AutomationReader | null = null;
   /** The constant that values[0..filledFrames) already holds, to skip refilling it. */
@@ -54,6 +57,7 @@ export class SmoothedParam {
     this.filledValue = Number.NaN;
     this.filledFrames = 0;
     this.rampLength = Math.max(1, Math.round((this.rampMs * sampleRate) / 1000));
+    this.reset();
   }
 
   /** Drives the value from automation points (validated by the caller), or null for none. */
@@ -72,6 +76,10 @@ export class SmoothedParam {
 
   /** Live change: ramps to v over DEFAULT_RAMP_MS from the next block's first frame. */
   setTarget(v: number): void {
+    if (!this.started) {
+      this.setImmediate(v);
+      return;
+    }
     this.pending = true;
     this.pendingValue = v;
   }
@@ -87,6 +95,7 @@ export class SmoothedParam {
   /** Finishes any ramp at once; the lane, if any, stays. */
   reset(): void {
     this.setImmediate(this.targetValue);
+    this.started = false;
   }
 
   /**
@@ -95,6 +104,7 @@ export class SmoothedParam {
    * allocation) whenever it does not inline the call.
    */
   fill(start: number, frames: number): void {
+    this.started = true;
     if (this.pending) {
       // Start the ramp from wherever the previous one is at this frame.
       let from = this.target;

@@ -110,7 +110,8 @@ export class ClipPlayer {
       const k = at + i;
       let gain = clip.gain;
       if (k < clip.fadeInFrames) gain *= fadeGain(clip.fadeInShape, k / clip.fadeInFrames);
-      if (k >= fadeOutStart) gain *= fadeGain(clip.fadeOutShape, (clip.frames - k) / clip.fadeOutFrames);
+      if (k >= fadeOutStart)
+        gain *= fadeGain(clip.fadeOutShape, (clip.frames - k) / clip.fadeOutFrames);
       left[outOffset + i] += dataLeft[i] * gain;
       right[outOffset + i] += dataRight[i] * gain;
     }

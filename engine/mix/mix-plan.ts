@@ -88,7 +88,11 @@ export function planMix(project: Project, sampleRate: number): MixPlan {
     const clips = track.clips.map((clip): PlannedClip => {
       const source = sources.get(clip.sourceId);
       if (!source) {
-        throw new ControlRoomError("E_PROJECT_INTEGRITY", `clip "${clip.id}" has no source`, clip.id);
+        throw new ControlRoomError(
+          "E_PROJECT_INTEGRITY",
+          `clip "${clip.id}" has no source`,
+          clip.id,
+        );
       }
       const ratio = sampleRate / source.sampleRate;
       const startFrame = Math.round(toFrame(clip.startTick));

@@ -81,7 +81,10 @@ export class Mixer {
     this.plan = plan;
     this.options = options;
     const { blockFrames, chunkFrames } = options;
-    const block = () => ({ left: new Float64Array(blockFrames), right: new Float64Array(blockFrames) });
+    const block = () => ({
+      left: new Float64Array(blockFrames),
+      right: new Float64Array(blockFrames),
+    });
     this.chunks = options.chunks ?? plan.tracks.map((t) => allocateTrackChunk(t, chunkFrames));
     this.master = { left: new Float64Array(chunkFrames), right: new Float64Array(chunkFrames) };
     this.mixTracks = tracksRenderedInMix(plan);
@@ -226,7 +229,13 @@ function clear(pair: Stereo, n: number): void {
   pair.right.fill(0, 0, n);
 }
 
-function copy(from: Float64Array, fromOffset: number, to: Float64Array, toOffset: number, n: number): void {
+function copy(
+  from: Float64Array,
+  fromOffset: number,
+  to: Float64Array,
+  toOffset: number,
+  n: number,
+): void {
   for (let i = 0; i < n; i++) to[toOffset + i] = from[fromOffset + i];
 }
 

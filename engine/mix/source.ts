@@ -60,7 +60,10 @@ export class BufferedSource implements SourceReader {
       this.inner.read(startFrame, frames, out, outOffset);
       return;
     }
-    if (startFrame < this.windowStart || startFrame + frames > this.windowStart + this.windowFrames) {
+    if (
+      startFrame < this.windowStart ||
+      startFrame + frames > this.windowStart + this.windowFrames
+    ) {
       this.windowStart = startFrame;
       this.windowFrames = Math.min(capacity, this.frames - startFrame);
       this.inner.read(startFrame, this.windowFrames, this.window, 0);

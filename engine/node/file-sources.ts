@@ -60,7 +60,11 @@ export function openProjectSources(dir: string, sources: readonly AudioSource[])
       }
       const wav = new WavSource(reader);
       opened.push(wav);
-      if (wav.sampleRate !== source.sampleRate || wav.channels !== source.channels || wav.frames < source.frames) {
+      if (
+        wav.sampleRate !== source.sampleRate ||
+        wav.channels !== source.channels ||
+        wav.frames < source.frames
+      ) {
         throw new ControlRoomError(
           "E_SOURCE_CHANGED",
           `${source.file} is ${wav.channels} ch, ${wav.sampleRate} Hz, ${wav.frames} frames; project.json expects ${source.channels} ch, ${source.sampleRate} Hz, ${source.frames} frames`,

@@ -29,7 +29,12 @@ export class ParallelEngine implements ChunkEngine {
   private pending: Pending | null = null;
   private nextSet: 0 | 1 = 0;
 
-  private constructor(mixer: Mixer, workers: Worker[], sets: ReturnType<typeof sharedTrackChunks>[], chunkFrames: number) {
+  private constructor(
+    mixer: Mixer,
+    workers: Worker[],
+    sets: ReturnType<typeof sharedTrackChunks>[],
+    chunkFrames: number,
+  ) {
     this.mixer = mixer;
     this.workers = workers;
     this.sets = sets;
@@ -50,9 +55,17 @@ export class ParallelEngine implements ChunkEngine {
   }): Promise<ParallelEngine> {
     const { plan, chunkFrames, blockFrames } = options;
     const bytes = sharedChunkBytes(plan, chunkFrames);
-    const memory: [SharedArrayBuffer, SharedArrayBuffer] = [new SharedArrayBuffer(bytes), new SharedArrayBuffer(bytes)];
+    const memory: [SharedArrayBuffer, SharedArrayBuffer] = [
+      new SharedArrayBuffer(bytes),
+      new SharedArrayBuffer(bytes),
+    ];
     const sets = memory.map((m) => sharedTrackChunks(plan, chunkFrames, m));
-    const mixer = new Mixer(plan, options.mixSources.readers, { blockFrames, chunkFrames, renders: [], chunks: sets[0] });
+    const mixer = new Mixer(plan, options.mixSources.readers, {
+      blockFrames,
+      chunkFrames,
+      renders: [],
+      chunks: sets[0],
+    });
     const groups = trackGroups(plan, mixer.sourceTracks, options.threads);
     const workers = await Promise.all(
       groups.map(
@@ -67,7 +80,9 @@ export class ParallelEngine implements ChunkEngine {
               renders,
               memory,
             };
-            const worker = new Worker(new URL("./track-worker.ts", import.meta.url), { workerData });
+            const worker = new Worker(new URL("./track-worker.ts", import.meta.url), {
+              workerData,
+            });
             worker.once("message", () => resolve(worker));
             worker.once("error", reject);
           }),
@@ -117,7 +132,9 @@ export class ParallelEngine implements ChunkEngine {
       this.workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            this.waiters.set(worker, (message) => (message.ok ? resolve() : reject(new Error(message.error))));
+            this.waiters.set(worker, (message) =>
+              message.ok ? resolve() : reject(new Error(message.error)),
+            );
             worker.postMessage(job);
           }),
       ),

@@ -1,14 +1,24 @@
 import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { LevelMeter, type Levels } from "../../analysis/levels.ts";
 import type { AudioFileWriter } from "../../formats/audio-file-writer.ts";
-import { type OutputBitDepth, type OutputFormat, openAudioFileWriter } from "../../formats/node/open-writer.ts";
+import {
+  type OutputBitDepth,
+  type OutputFormat,
+  openAudioFileWriter,
+} from "../../formats/node/open-writer.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { Project } from "../../music/project.ts";
-import { LevelMeter, type Levels } from "../../analysis/level-meter.ts";
 import { type MixPlan, planMix } from "../mix/mix-plan.ts";
 import { Mixer, tracksRenderedInMix } from "../mix/mixer.ts";
-import { type ChunkEngine, type FrameSink, localEngine, renderMix, type Stem } from "../render/render-mix.ts";
+import {
+  type ChunkEngine,
+  type FrameSink,
+  localEngine,
+  renderMix,
+  type Stem,
+} from "../render/render-mix.ts";
 import { openProjectSources } from "./file-sources.ts";
 import { ParallelEngine } from "./parallel-engine.ts";
 
@@ -52,11 +62,16 @@ const CHUNK_FRAMES = 16_384;
  * and renamed into place only when the whole render succeeded, so a failed render leaves
  * the output paths exactly as they were.
  */
-export async function renderProject(dir: string, project: Project, options: RenderOptions): Promise<RenderReport> {
+export async function renderProject(
+  dir: string,
+  project: Project,
+  options: RenderOptions,
+): Promise<RenderReport> {
   const sampleRate = options.sampleRate ?? project.song.sampleRate;
   const plan = planMix(project, sampleRate);
   const startFrame = Math.round((options.startSeconds ?? 0) * sampleRate);
-  const endFrame = options.endSeconds === undefined ? plan.endFrame : Math.round(options.endSeconds * sampleRate);
+  const endFrame =
+    options.endSeconds === undefined ? plan.endFrame : Math.round(options.endSeconds * sampleRate);
   if (endFrame <= startFrame) {
     throw new ControlRoomError(
       "E_USAGE",
@@ -96,7 +111,10 @@ export async function renderProject(dir: string, project: Project, options: Rend
       await mkdir(options.stemsDir, { recursive: true });
       for (const [trackIndex, track] of plan.tracks.entries()) {
         if (track.destination !== -1) continue;
-        const file = path.join(options.stemsDir, `${stemName(track.name, trackIndex)}.${options.format}`);
+        const file = path.join(
+          options.stemsDir,
+          `${stemName(track.name, trackIndex)}.${options.format}`,
+        );
         stems.push({ trackIndex, sink: await open(file) });
         stemFiles.push(file);
       }
@@ -131,7 +149,13 @@ export async function renderProject(dir: string, project: Project, options: Rend
   }
 }
 
-async function startEngine(dir: string, project: Project, plan: MixPlan, blockFrames: number, threads: number) {
+async function startEngine(
+  dir: string,
+  project: Project,
+  plan: MixPlan,
+  blockFrames: number,
+  threads: number,
+) {
   const chunkFrames = CHUNK_FRAMES;
   // Check every source up front, on this thread, so a missing file fails before any work.
   openProjectSources(dir, plan.sources).close();
@@ -141,9 +165,22 @@ async function startEngine(dir: string, project: Project, plan: MixPlan, blockFr
     return { engine: localEngine(mixer, chunkFrames), sources };
   }
   const inMix = tracksRenderedInMix(plan);
-  const mixSourceIds = new Set(plan.tracks.flatMap((t, i) => (inMix[i] ? t.clips.map((c) => c.sourceId) : [])));
-  const sources = openProjectSources(dir, plan.sources.filter((s) => mixSourceIds.has(s.id)));
-  const engine = await ParallelEngine.start({ dir, project, plan, mixSources: sources, blockFrames, chunkFrames, threads });
+  const mixSourceIds = new Set(
+    plan.tracks.flatMap((t, i) => (inMix[i] ? t.clips.map((c) => c.sourceId) : [])),
+  );
+  const sources = openProjectSources(
+    dir,
+    plan.sources.filter((s) => mixSourceIds.has(s.id)),
+  );
+  const engine = await ParallelEngine.start({
+    dir,
+    project,
+    plan,
+    mixSources: sources,
+    blockFrames,
+    chunkFrames,
+    threads,
+  });
   return { engine, sources };
 }
 

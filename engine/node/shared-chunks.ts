@@ -14,7 +14,11 @@ export function sharedChunkBytes(plan: MixPlan, chunkFrames: number): number {
  * Lays every track's chunk buffers over one SharedArrayBuffer, in plan order, so the main
  * thread and the workers that share it see the same views.
  */
-export function sharedTrackChunks(plan: MixPlan, chunkFrames: number, memory: SharedArrayBuffer): TrackChunk[] {
+export function sharedTrackChunks(
+  plan: MixPlan,
+  chunkFrames: number,
+  memory: SharedArrayBuffer,
+): TrackChunk[] {
   let offset = 0;
   const allocate = (frames: number) => {
     const view = new Float64Array(memory, offset, frames);

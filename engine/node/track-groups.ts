@@ -5,7 +5,11 @@ import type { MixPlan } from "../mix/mix-plan.ts";
  * separate threads: a compressor and the track it keys from stay together. Groups are
  * balanced over `workers` by their clip count, largest first.
  */
-export function trackGroups(plan: MixPlan, sourceTracks: readonly number[], workers: number): number[][] {
+export function trackGroups(
+  plan: MixPlan,
+  sourceTracks: readonly number[],
+  workers: number,
+): number[][] {
   const parent = new Map<number, number>(sourceTracks.map((i) => [i, i]));
   const find = (i: number): number => {
     let root = i;
@@ -21,9 +25,13 @@ export function trackGroups(plan: MixPlan, sourceTracks: readonly number[], work
     const root = find(i);
     groups.set(root, [...(groups.get(root) ?? []), i]);
   }
-  const weight = (group: number[]) => group.reduce((sum, i) => sum + 1 + plan.tracks[i].clips.length, 0);
+  const weight = (group: number[]) =>
+    group.reduce((sum, i) => sum + 1 + plan.tracks[i].clips.length, 0);
   const sorted = [...groups.values()].sort((a, b) => weight(b) - weight(a));
-  const bins: number[][] = Array.from({ length: Math.max(1, Math.min(workers, sorted.length)) }, () => []);
+  const bins: number[][] = Array.from(
+    { length: Math.max(1, Math.min(workers, sorted.length)) },
+    () => [],
+  );
   const load = bins.map(() => 0);
   for (const group of sorted) {
     const lightest = load.indexOf(Math.min(...load));

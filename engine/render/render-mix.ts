@@ -54,7 +54,10 @@ export async function renderMix(
   for (let at = startFrame; at < last; at += engine.chunkFrames) {
     const frames = Math.min(engine.chunkFrames, last - at);
     const nextAt = at + frames;
-    const next = nextAt < last ? { at: nextAt, frames: Math.min(engine.chunkFrames, last - nextAt) } : undefined;
+    const next =
+      nextAt < last
+        ? { at: nextAt, frames: Math.min(engine.chunkFrames, last - nextAt) }
+        : undefined;
     await engine.render(at, frames, next);
     // Chunk frame j is mix frame at + j − latency.
     const mixFrom = Math.max(startFrame, at - latency);

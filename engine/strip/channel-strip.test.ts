@@ -339,6 +339,13 @@ describe("channel strip sends and solo", () => {
     }
   });
 
+  it("is silent from the first frame when solo-muted before playback starts", () => {
+    const x = noise(1024, 9);
+    const out = render(strip(withSends), x, x, [], { at: { 0: (p) => p.setSoloMuted(true) } });
+    expect(maxAbsDifference(out.left, new Float64Array(1024))).toBe(0);
+    expect(maxAbsDifference(out.sendLeft[0], new Float64Array(1024))).toBe(0);
+  });
+
   it("keys the compressor from the sidechain input when the settings name one", () => {
     const x = new Float64Array(FS / 2).fill(10 ** (-30 / 20));
     const key = new Float64Array(FS / 2).fill(1);

@@ -257,7 +257,12 @@ export class ChannelStripProcessor {
    * to 0..1, so a lane may ramp it for a fade. The constant path and the per-sample path
    * multiply the same factors in the same order, so they agree bit for bit.
    */
-  private applyOutputGain(left: Float64Array, right: Float64Array, frames: number, at: number): void {
+  private applyOutputGain(
+    left: Float64Array,
+    right: Float64Array,
+    frames: number,
+    at: number,
+  ): void {
     const fader = this.fader;
     const pan = this.pan;
     const mute = this.mute;
@@ -269,7 +274,8 @@ export class ChannelStripProcessor {
     const pg = panGainsAt(law, pan.values, 0, this.pan0);
     if (fader.isConstant && pan.isConstant && mute.isConstant && solo.isConstant) {
       const m = mute.value;
-      const g = Math.exp(fader.value * DB_TO_NEPER) * (m <= 0 ? 1 : m >= 1 ? 0 : 1 - m) * solo.value;
+      const g =
+        Math.exp(fader.value * DB_TO_NEPER) * (m <= 0 ? 1 : m >= 1 ? 0 : 1 - m) * solo.value;
       const gl = g * pg.left;
       const gr = g * pg.right;
       if (gl !== 1) for (let i = 0; i < frames; i++) left[i] *= gl;

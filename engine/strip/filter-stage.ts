@@ -1,9 +1,9 @@
 import {
-  BUTTERWORTH_Q,
-  BUTTERWORTH4_Q,
   Biquad,
   type BiquadDesign,
   type BiquadKind,
+  BUTTERWORTH_Q,
+  BUTTERWORTH4_Q,
   designBiquad,
 } from "../dsp/biquad.ts";
 import { SmoothedParam } from "../dsp/smoothed-param.ts";
@@ -15,7 +15,7 @@ import { SmoothedParam } from "../dsp/smoothed-param.ts";
  */
 export const COEFFICIENT_GRID_FRAMES = 32;
 
-/** Filter state is flushed of denormal-range values on multiples of this absolute frame. */
+/** Filter state is flushed of denormal-range values on reaching multiples of this frame. */
 export const FLUSH_GRID_FRAMES = 4096;
 
 /** Keeps bilinear-transform designs away from Nyquist, where tan(ω0/2) blows up. */
@@ -127,13 +127,11 @@ export class FilterStage {
       if (!this.active) return;
       // Only the denormal flush can fall inside the block.
       let start = 0;
-      let phase = absoluteFrame % FLUSH_GRID_FRAMES;
       while (start < frames) {
-        if (phase === 0) this.flush();
-        const end = Math.min(frames, start + FLUSH_GRID_FRAMES - phase);
-        this.run(left, right, start, end);
+        const toFlush = FLUSH_GRID_FRAMES - ((absoluteFrame + start) % FLUSH_GRID_FRAMES);
+        const end = Math.min(frames, start + toFlush);
+        this.run(left, right, start, end, end - start === toFlush);
         start = end;
-        phase = 0;
       }
       return;
     }
@@ -146,24 +144,26 @@ export class FilterStage {
     while (start < frames) {
       const frame = absoluteFrame + start;
       const phase = frame % COEFFICIENT_GRID_FRAMES;
-      if (phase === 0) {
-        if (frame % FLUSH_GRID_FRAMES === 0) this.flush();
-        this.updateIfChanged(start, pass);
-      }
+      if (phase === 0) this.updateIfChanged(start, pass);
       const end = Math.min(frames, start + COEFFICIENT_GRID_FRAMES - phase);
-      if (this.active) this.run(left, right, start, end);
+      if (this.active) {
+        this.run(left, right, start, end, (absoluteFrame + end) % FLUSH_GRID_FRAMES === 0);
+      }
       start = end;
     }
   }
 
-  private run(left: Float64Array, right: Float64Array, start: number, end: number): void {
+  private run(
+    left: Float64Array,
+    right: Float64Array,
+    start: number,
+    end: number,
+    flushAfter: boolean,
+  ): void {
     const sections = this.sections;
-    for (let i = 0; i < sections.length; i++) sections[i].process(left, right, start, end);
-  }
-
-  private flush(): void {
-    const sections = this.sections;
-    for (let i = 0; i < sections.length; i++) sections[i].flushDenormals();
+    for (let i = 0; i < sections.length; i++) {
+      sections[i].process(left, right, start, end, flushAfter);
+    }
   }
 
   private updateIfChanged(index: number, pass: boolean): void {

@@ -29,7 +29,13 @@ export async function generateDemoSong(dir: string): Promise<Project> {
     });
     await writer.write(channels, 0, channels[0].length);
     await writer.commit();
-    sources.push({ id, file, sampleRate: rate, channels: channels.length, frames: channels[0].length });
+    sources.push({
+      id,
+      file,
+      sampleRate: rate,
+      channels: channels.length,
+      frames: channels[0].length,
+    });
   };
   await write("kick", 48_000, kick(48_000));
   await write("snare", 48_000, snare(48_000));

@@ -59,7 +59,8 @@ export function snare(rate: number): Float64Array[] {
       const t = i / rate;
       const n = random();
       low += 0.35 * (n - low);
-      out[start + i] += (0.45 * (n - low) + 0.35 * Math.sin(2 * Math.PI * 185 * t)) * Math.exp(-t * 16);
+      out[start + i] +=
+        (0.45 * (n - low) + 0.35 * Math.sin(2 * Math.PI * 185 * t)) * Math.exp(-t * 16);
     }
   }
   return [out];

@@ -4,7 +4,8 @@ import { ControlRoomError } from "../../music/errors.ts";
 import type { AudioSource, Project } from "../../music/project.ts";
 import { decodeAudioFile } from "./decode-file.ts";
 import { openAudioFileWriter } from "./open-writer.ts";
-import { freeAudioName, temporaryPath } from "./project-folder.ts";
+import { temporaryPath } from "./pending-file.ts";
+import { freeAudioName } from "./project-folder.ts";
 import { WavFileReader } from "./wav-file.ts";
 
 const MAX_TRACK_CHANNELS = 2;
@@ -76,7 +77,11 @@ async function isWav(file: string): Promise<boolean> {
     const head = Buffer.alloc(12);
     const { bytesRead } = await handle.read(head, 0, 12, 0);
     const riff = head.toString("latin1", 0, 4);
-    return bytesRead === 12 && (riff === "RIFF" || riff === "RF64") && head.toString("latin1", 8, 12) === "WAVE";
+    return (
+      bytesRead === 12 &&
+      (riff === "RIFF" || riff === "RF64") &&
+      head.toString("latin1", 8, 12) === "WAVE"
+    );
   } finally {
     await handle.close();
   }

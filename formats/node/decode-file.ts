@@ -2,7 +2,8 @@ import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import decode from "audio-decode";
 import { ControlRoomError } from "../../music/errors.ts";
-import { fileError, WavFileReader } from "./wav-file.ts";
+import { fileError } from "./pending-file.ts";
+import { WavFileReader } from "./wav-file.ts";
 
 export type DecodedCodec = "wav" | "mp3" | "flac" | "vorbis" | "opus";
 

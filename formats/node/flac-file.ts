@@ -3,7 +3,8 @@ import { ControlRoomError } from "../../music/errors.ts";
 import { type AudioFileWriter, checkWriteBlock } from "../audio-file-writer.ts";
 import { type DitherMode, Quantizer } from "../dither.ts";
 import type { SampleBuffers } from "../wav/pcm.ts";
-import { channelSeed, PendingFile } from "./wav-file.ts";
+import { PendingFile } from "./pending-file.ts";
+import { channelSeed } from "./wav-file.ts";
 
 type Flac = createFlac.Flac;
 type CompressionLevel = createFlac.CompressionLevel;

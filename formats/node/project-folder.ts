@@ -4,6 +4,7 @@ import path from "node:path";
 import { ControlRoomError } from "../../music/errors.ts";
 import { type AudioSource, emptyProject, type Project, type Song } from "../../music/project.ts";
 import { parseProject } from "../../music/validate.ts";
+import { writeFileAtomic } from "./pending-file.ts";
 
 /**
  * A project on disk is a folder: `project.json`, the audio it plays in `audio/`, and every
@@ -64,33 +65,9 @@ export async function saveProjectFolder(dir: string, project: Project): Promise<
   const revisions = path.join(dir, REVISIONS_DIR);
   await fs.mkdir(revisions, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  await writeFileAtomic(path.join(revisions, `${stamp}-${randomBytes(3).toString("hex")}.json`), text);
-  await writeFileAtomic(path.join(dir, PROJECT_FILE), text);
-}
-
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = temporaryPath(file);
-  try {
-    const handle = await fs.open(temp, "wx");
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-}
-
-/** A sibling of `file` that no other writer will pick. */
-export function temporaryPath(file: string): string {
-  return path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
+  const bytes = new TextEncoder().encode(text);
+  writeFileAtomic(path.join(revisions, `${stamp}-${randomBytes(3).toString("hex")}.json`), bytes);
+  writeFileAtomic(path.join(dir, PROJECT_FILE), bytes);
 }
 
 /** The absolute path of a source's file inside the project. */
@@ -99,7 +76,11 @@ export function sourcePath(dir: string, source: AudioSource): string {
 }
 
 /** A name in audio/ that no source uses yet, keeping the user's base name readable. */
-export async function freeAudioName(dir: string, wanted: string, extension: string): Promise<string> {
+export async function freeAudioName(
+  dir: string,
+  wanted: string,
+  extension: string,
+): Promise<string> {
   const base =
     path
       .basename(wanted, path.extname(wanted))

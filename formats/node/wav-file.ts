@@ -1,15 +1,5 @@
-import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { basename } from "node:path";
 import { ControlRoomError } from "../../music/errors.ts";
 import { type AudioFileWriter, checkWriteBlock } from "../audio-file-writer.ts";
 import { type DitherMode, Quantizer } from "../dither.ts";
@@ -22,6 +12,7 @@ import {
   type SampleEncoding,
 } from "../wav/pcm.ts";
 import { wavHeader } from "../wav/writer.ts";
+import { fileError, PendingFile } from "./pending-file.ts";
 
 /** The header walk needs far less than this unless a writer put large chunks before the audio. */
 const HEADER_PREFIX_BYTES = 64 * 1024;
@@ -246,104 +237,6 @@ export function channelSeed(seed: number | undefined, channel: number): number {
   return ((seed ?? 0x2545f491) + Math.imul(channel, 0x9e3779b9)) | 0;
 }
 
-/**
- * A file being written under a temporary name (`.<name>.<pid>.<random>.tmp`) in the folder of
- * its destination, so that `commit()` can publish it with one atomic rename (POSIX rename(2)
- * replaces the destination in one step on the same file system) and `abort()` leaves the
- * destination as it was.
- */
-export class PendingFile {
-  readonly path: string;
-  readonly tempPath: string;
-  readonly fileName: string;
-  #fd: number | null;
-  #length = 0;
-  #state: "open" | "committed" | "aborted" = "open";
-
-  private constructor(path: string, tempPath: string, fd: number) {
-    this.path = path;
-    this.tempPath = tempPath;
-    this.fileName = basename(path);
-    this.#fd = fd;
-  }
-
-  static create(path: string): PendingFile {
-    const fileName = basename(path);
-    const tempPath = join(
-      dirname(path),
-      `.${fileName}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-    );
-    try {
-      return new PendingFile(path, tempPath, openSync(tempPath, "wx"));
-    } catch (error) {
-      throw fileError(error, "E_FILE_WRITE", fileName, "cannot be created");
-    }
-  }
-
-  /** Bytes appended so far. */
-  get length(): number {
-    return this.#length;
-  }
-
-  get isOpen(): boolean {
-    return this.#state === "open";
-  }
-
-  assertOpen(): void {
-    if (this.#state !== "open") {
-      throw new ControlRoomError(
-        "E_WRITER_CLOSED",
-        `${this.fileName} was already ${this.#state}; open a new writer to write it again`,
-        this.fileName,
-      );
-    }
-  }
-
-  append(bytes: Uint8Array): void {
-    this.writeAt(bytes, this.#length);
-    this.#length += bytes.length;
-  }
-
-  writeAt(bytes: Uint8Array, position: number): void {
-    this.assertOpen();
-    try {
-      for (let done = 0; done < bytes.length; ) {
-        done += writeSync(this.#fd!, bytes, done, bytes.length - done, position + done);
-      }
-    } catch (error) {
-      throw fileError(error, "E_FILE_WRITE", this.fileName, "cannot be written");
-    }
-  }
-
-  /** Flushes to disk before the rename, so the name never points at a file still in cache. */
-  commit(): void {
-    this.assertOpen();
-    try {
-      fsyncSync(this.#fd!);
-      closeSync(this.#fd!);
-      this.#fd = null;
-      renameSync(this.tempPath, this.path);
-    } catch (error) {
-      this.abort();
-      throw fileError(error, "E_FILE_WRITE", this.fileName, "cannot be saved");
-    }
-    this.#state = "committed";
-  }
-
-  /** Removes the temporary file; does nothing once committed or aborted. */
-  abort(): void {
-    if (this.#state !== "open") return;
-    this.#state = "aborted";
-    if (this.#fd !== null) closeSync(this.#fd);
-    this.#fd = null;
-    try {
-      unlinkSync(this.tempPath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-  }
-}
-
 function readFully(fd: number, into: Uint8Array, position: number, fileName: string): void {
   for (let done = 0; done < into.length; ) {
     let n: number;
@@ -361,28 +254,4 @@ function readFully(fd: number, into: Uint8Array, position: number, fileName: str
     }
     done += n;
   }
-}
-
-const ERRNO_REASONS: Record<string, string> = {
-  ENOENT: "the file or its folder does not exist",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EISDIR: "it is a folder",
-  ENOSPC: "the disk is full",
-  EROFS: "the disk is read-only",
-};
-
-/** Wraps a Node file-system error in a sentence that names the file and says why. */
-export function fileError(
-  error: unknown,
-  code: string,
-  fileName: string,
-  what: string,
-): ControlRoomError {
-  const errno = (error as NodeJS.ErrnoException).code ?? "";
-  if (code === "E_FILE_READ" && errno === "ENOENT") {
-    return new ControlRoomError("E_FILE_NOT_FOUND", `${fileName} does not exist`, fileName);
-  }
-  const reason = ERRNO_REASONS[errno] ?? (error as Error).message;
-  return new ControlRoomError(code, `${fileName} ${what}: ${reason}`, fileName);
 }

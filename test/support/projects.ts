@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openAudioFileWriter } from "../../formats/node/open-writer.ts";
 import { saveProjectFolder } from "../../formats/node/project-folder.ts";
-import { type AudioSource, Project, type ProjectInput, SCHEMA_VERSION } from "../../music/project.ts";
+import {
+  type AudioSource,
+  Project,
+  type ProjectInput,
+  SCHEMA_VERSION,
+} from "../../music/project.ts";
 
 export async function tempDir(prefix = "controlroom-"): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
@@ -42,7 +47,10 @@ export async function writeSource(
 }
 
 /** Saves a project folder from a partial document. */
-export async function writeProject(dir: string, input: Omit<ProjectInput, "schemaVersion">): Promise<Project> {
+export async function writeProject(
+  dir: string,
+  input: Omit<ProjectInput, "schemaVersion">,
+): Promise<Project> {
   const project = Project.parse({ schemaVersion: SCHEMA_VERSION, ...input });
   await saveProjectFolder(dir, project);
   return project;

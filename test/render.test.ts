@@ -96,3 +96,100 @@ describe("determinism on the demo song", () => {
     expect(20 * Math.log10(difference || 1e-300)).toBeLessThan(-120);
   });
 });
+
+describe("sources at another rate and automation on the timeline", () => {
+  /** Amplitude and phase-free residual of a sine fitted at a known frequency. */
+  function sineFit(x: Float64Array, frequency: number, rate: number, from: number, to: number) {
+    let re = 0;
+    let im = 0;
+    for (let n = from; n < to; n++) {
+      const w = (2 * Math.PI * frequency * n) / rate;
+      re += x[n] * Math.cos(w);
+      im += x[n] * Math.sin(w);
+    }
+    const count = to - from;
+    const a = (2 * re) / count;
+    const b = (2 * im) / count;
+    let residual = 0;
+    let power = 0;
+    for (let n = from; n < to; n++) {
+      const w = (2 * Math.PI * frequency * n) / rate;
+      const fit = a * Math.cos(w) + b * Math.sin(w);
+      residual += (x[n] - fit) ** 2;
+      power += fit ** 2;
+    }
+    return { amplitude: Math.hypot(a, b), snrDb: 10 * Math.log10(power / residual) };
+  }
+
+  it("plays a 44.1 kHz source in a 48 kHz and a 96 kHz render at the same pitch and level", async () => {
+    const dir = await tempDir();
+    const sourceRate = 44_100;
+    const tone = Float64Array.from(
+      { length: sourceRate * 2 },
+      (_, n) => 0.5 * Math.sin((2 * Math.PI * 1000 * n) / sourceRate),
+    );
+    const source = await writeSource(dir, "tone", sourceRate, [tone]);
+    const project = await writeProject(dir, {
+      sources: [source],
+      tracks: [
+        {
+          id: "t",
+          name: "Tone",
+          kind: "audio",
+          strip: { ...neutralStrip(), panLaw: "0dB" },
+          clips: [{ id: "c", sourceId: "tone", startTick: 0, lengthFrames: source.frames }],
+        },
+      ],
+      master: { limiter: { enabled: false } },
+    });
+    for (const rate of [48_000, 96_000]) {
+      const output = path.join(dir, `tone-${rate}.wav`);
+      const report = await renderProject(dir, project, {
+        output,
+        format: "wav",
+        bitDepth: "32f",
+        sampleRate: rate,
+      });
+      expect(report.frames).toBe(2 * rate);
+      const [left] = readWav(output);
+      const fit = sineFit(left, 1000, rate, rate / 4, (rate * 7) / 4);
+      expect(fit.amplitude).toBeCloseTo(0.5, 5);
+      // Limited by the float32 file (about −150 dB) and the resampler (> 120 dB).
+      expect(fit.snrDb).toBeGreaterThan(110);
+    }
+  });
+
+  it("lands a hold automation step on the exact frame of its tick", async () => {
+    const dir = await tempDir();
+    const rate = 48_000;
+    const dc = new Float64Array(rate).fill(0.25);
+    const source = await writeSource(dir, "dc", rate, [dc]);
+    const project = await writeProject(dir, {
+      sources: [source],
+      tracks: [
+        {
+          id: "t",
+          name: "DC",
+          kind: "audio",
+          strip: { ...neutralStrip(), panLaw: "0dB" },
+          clips: [{ id: "c", sourceId: "dc", startTick: 0, lengthFrames: rate }],
+          // 120 BPM: tick 480 is an eighth note, 0.25 s, frame 12 000.
+          automation: [
+            {
+              parameter: "faderDb",
+              points: [
+                { tick: 0, value: 0, curve: "hold" },
+                { tick: 480, value: -6.020599913279624, curve: "hold" },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const output = path.join(dir, "step.wav");
+    await renderProject(dir, project, { output, format: "wav", bitDepth: "32f", blockFrames: 64 });
+    const [left] = readWav(output);
+    expect(left[11_999]).toBe(0.25);
+    expect(left[12_000]).toBeCloseTo(0.125, 7);
+  });
+});

@@ -15,8 +15,10 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { LevelMeter } from "../analysis/levels.ts";
 import { openAudioFileWriter } from "../formats/node/open-writer.ts";
 import { saveProjectFolder } from "../formats/node/project-folder.ts";
+import { WavFileReader } from "../formats/node/wav-file.ts";
 import { type AudioSource, Project, SCHEMA_VERSION } from "../music/project.ts";
 import { neutralStrip } from "../music/strip.ts";
 
@@ -161,6 +163,21 @@ function ffmpegArguments(output: string): string[] {
     "pcm_f32le",
     output,
   ];
+}
+
+/** RMS of a rendered file, to show both renders did comparable work. */
+function rmsDb(file: string): number {
+  const reader = WavFileReader.open(file);
+  const meter = new LevelMeter(reader.info.channels);
+  const block = 65_536;
+  const buffers = Array.from({ length: reader.info.channels }, () => new Float64Array(block));
+  for (let at = 0; at < reader.info.frames; at += block) {
+    const n = Math.min(block, reader.info.frames - at);
+    reader.readFrames(at, n, buffers, 0);
+    meter.add(buffers, 0, n);
+  }
+  reader.close();
+  return meter.levels().overallRmsDb;
 }
 
 interface Timed {

@@ -214,5 +214,8 @@ const row = (name: string, t: Timed) =>
 console.log(row("controlroom", controlroom));
 console.log(row("ffmpeg", ffmpeg));
 console.log(
+  `same work: RMS of the mix ${rmsDb(ours).toFixed(2)} dBFS (controlroom), ${rmsDb(theirs).toFixed(2)} dBFS (ffmpeg)`,
+);
+console.log(
   `ratio: controlroom takes ${(controlroom.seconds / ffmpeg.seconds).toFixed(2)}× ffmpeg's wall time (target < 1, memory < 1024 MiB)`,
 );

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { probeStream } from "../../test/support/peers.ts";
 import { Mp3FileWriter } from "./mp3-file.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mp3-file-"));
@@ -17,19 +18,6 @@ function sine(
   return Float64Array.from(
     { length: frames },
     (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate),
-  );
-}
-
-function probe(path: string): Record<string, string> {
-  const out = execFileSync("ffprobe", ["-v", "error", "-show_streams", "-of", "flat=s=_", path], {
-    encoding: "utf8",
-  });
-  return Object.fromEntries(
-    out
-      .trim()
-      .split("\n")
-      .map((line) => line.replace(/^streams_stream_0_/, "").split("="))
-      .map(([key, value]) => [key, value.replace(/^"|"$/g, "")]),
   );
 }
 
@@ -50,7 +38,7 @@ describe("Mp3FileWriter", () => {
       await writer.commit();
 
       execFileSync("ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"]);
-      expect(probe(path)).toMatchObject({
+      expect(probeStream(path)).toMatchObject({
         codec_name: "mp3",
         sample_rate: String(sampleRate),
         channels: String(channels),

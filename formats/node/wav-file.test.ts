@@ -3,20 +3,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { SampleFormat } from "../wav/pcm.ts";
+import { SAMPLE_FORMATS, type SampleFormat } from "../wav/pcm.ts";
 import { WavFileReader, WavFileWriter } from "./wav-file.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "wav-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ENCODINGS: SampleFormat[] = [
-  { encoding: "int", bitsPerSample: 8 },
-  { encoding: "int", bitsPerSample: 16 },
-  { encoding: "int", bitsPerSample: 24 },
-  { encoding: "int", bitsPerSample: 32 },
-  { encoding: "float", bitsPerSample: 32 },
-  { encoding: "float", bitsPerSample: 64 },
-];
+const ENCODINGS = SAMPLE_FORMATS;
 
 function label(format: SampleFormat): string {
   return format.encoding === "int" ? `${format.bitsPerSample}-bit` : `${format.bitsPerSample}f`;

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodePcm, encodePcm, type SampleFormat } from "./pcm.ts";
+import { decodePcm, encodePcm, SAMPLE_FORMATS, type SampleFormat } from "./pcm.ts";
 
-const FORMATS: SampleFormat[] = [
-  { encoding: "int", bitsPerSample: 8 },
-  { encoding: "int", bitsPerSample: 16 },
-  { encoding: "int", bitsPerSample: 24 },
-  { encoding: "int", bitsPerSample: 32 },
-  { encoding: "float", bitsPerSample: 32 },
-  { encoding: "float", bitsPerSample: 64 },
-];
+const FORMATS = SAMPLE_FORMATS;
 
 /** Values every format stores exactly: integer codes on the format's grid, or float32/64 values. */
 function representable(format: SampleFormat, frames: number, seed: number): Float64Array {

@@ -22,6 +22,16 @@ export function bytesPerFrame(format: SampleFormat, channels: number): number {
   return (format.bitsPerSample >> 3) * channels;
 }
 
+/** Every sample format we read and write: 8/16/24/32-bit integer, 32/64-bit float. */
+export const SAMPLE_FORMATS: readonly SampleFormat[] = [
+  { encoding: "int", bitsPerSample: 8 },
+  { encoding: "int", bitsPerSample: 16 },
+  { encoding: "int", bitsPerSample: 24 },
+  { encoding: "int", bitsPerSample: 32 },
+  { encoding: "float", bitsPerSample: 32 },
+  { encoding: "float", bitsPerSample: 64 },
+];
+
 /**
  * Decodes `frames` interleaved frames from the start of `bytes` into `out[c][outOffset …]`.
  * The number of channels is `format.channels`; `out` must hold at least that many.

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { probeStream } from "../../test/support/peers.ts";
 import { parseWavHeader } from "./header.ts";
 import { encodePcm, type SampleFormat } from "./pcm.ts";
 import { type WavHeaderFields, wavHeader } from "./writer.ts";
@@ -31,16 +32,7 @@ function file(header: WavHeaderFields): Uint8Array {
 function ffprobe(bytes: Uint8Array, name: string): Record<string, string> {
   const path = join(dir, name);
   writeFileSync(path, bytes);
-  const out = execFileSync("ffprobe", ["-v", "error", "-show_streams", "-of", "flat=s=_", path], {
-    encoding: "utf8",
-  });
-  return Object.fromEntries(
-    out
-      .trim()
-      .split("\n")
-      .map((line) => line.replace(/^streams_stream_0_/, "").split("="))
-      .map(([key, value]) => [key, value.replace(/^"|"$/g, "")]),
-  );
+  return probeStream(path);
 }
 
 describe("wavHeader", () => {

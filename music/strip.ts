@@ -93,6 +93,8 @@ export const Limiter = z.strictObject({
   ceilingDb: z.number().min(-30).max(0).default(-1),
   lookaheadMs: z.number().min(0.1).max(20).default(5),
   releaseMs: z.number().min(1).max(2000).default(100),
+  /** Detect inter-sample peaks (BS.1770 Annex 2), as a master for delivery needs. */
+  truePeak: z.boolean().default(false),
 });
 export type Limiter = z.infer<typeof Limiter>;
 

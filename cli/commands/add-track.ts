@@ -31,7 +31,7 @@ WAV files are copied as they are; MP3, FLAC, Ogg Vorbis and Opus are decoded to 
       "--audio <file>",
     );
     const project = await loadProjectFolder(dir);
-    const source = await importAudioFile(dir, audio, project);
+    const source = await importAudioFile(dir, audio);
     const history = new History(project);
     const { trackId } = addAudioTrack(history, source, values.name);
     await saveProjectFolder(dir, history.project);

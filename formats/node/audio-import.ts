@@ -1,7 +1,7 @@
 import { copyFile, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { ControlRoomError } from "../../music/errors.ts";
-import type { AudioSource, Project } from "../../music/project.ts";
+import type { AudioSource } from "../../music/project.ts";
 import { decodeAudioFile } from "./decode-file.ts";
 import { openAudioFileWriter } from "./open-writer.ts";
 import { temporaryPath } from "./pending-file.ts";
@@ -16,11 +16,7 @@ const MAX_TRACK_CHANNELS = 2;
  * compressed files are decoded once to a 32-bit float WAV at their own rate, the way
  * studio software converts imports to the session format. Nothing is left behind on failure.
  */
-export async function importAudioFile(
-  dir: string,
-  file: string,
-  _project: Project,
-): Promise<Omit<AudioSource, "id">> {
+export async function importAudioFile(dir: string, file: string): Promise<Omit<AudioSource, "id">> {
   const name = path.basename(file);
   if (await isWav(file)) {
     const reader = WavFileReader.open(file);
@@ -38,10 +34,30 @@ export async function importAudioFile(
     }
     return { file: target, sampleRate, channels, frames };
   }
-  const decoded = await decodeAudioFile(file);
-  checkChannels(name, decoded.channels.length);
   const target = await freeAudioName(dir, name, ".wav");
-  const writer = await openAudioFileWriter(path.join(dir, target), {
+  const decoded = await writeDecodedWav(file, path.join(dir, target));
+  return { file: target, ...decoded };
+}
+
+/**
+ * A WAV of `file` the engine can stream: the file itself when it is a WAV, else its
+ * decoded audio written as 32-bit float into `workDir`.
+ */
+export async function decodeToWav(file: string, workDir: string): Promise<string> {
+  if (await isWav(file)) return file;
+  const target = path.join(workDir, `${path.basename(file, path.extname(file))}.wav`);
+  await writeDecodedWav(file, target);
+  return target;
+}
+
+/** Decodes a compressed file into a 32-bit float WAV at its own rate. */
+async function writeDecodedWav(
+  file: string,
+  target: string,
+): Promise<{ sampleRate: number; channels: number; frames: number }> {
+  const decoded = await decodeAudioFile(file);
+  checkChannels(path.basename(file), decoded.channels.length);
+  const writer = await openAudioFileWriter(target, {
     format: "wav",
     bitDepth: "32f",
     sampleRate: decoded.sampleRate,
@@ -55,7 +71,6 @@ export async function importAudioFile(
     throw error;
   }
   return {
-    file: target,
     sampleRate: decoded.sampleRate,
     channels: decoded.channels.length,
     frames: decoded.channels[0].length,

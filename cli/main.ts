@@ -1,13 +1,25 @@
 import { ControlRoomError } from "../music/errors.ts";
 import type { Command } from "./command.ts";
 import { addTrackCommand } from "./commands/add-track.ts";
+import { compareCommand } from "./commands/compare.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { infoCommand } from "./commands/info.ts";
+import { loudnessCommand } from "./commands/loudness.ts";
+import { masterCommand } from "./commands/master.ts";
 import { newCommand } from "./commands/new.ts";
 import { renderCommand } from "./commands/render.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.ts";
 
-const COMMANDS: Command[] = [newCommand, addTrackCommand, infoCommand, renderCommand, demoCommand];
+const COMMANDS: Command[] = [
+  newCommand,
+  addTrackCommand,
+  infoCommand,
+  renderCommand,
+  loudnessCommand,
+  masterCommand,
+  compareCommand,
+  demoCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

@@ -1,13 +1,18 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { masterToProfile } from "../../engine/node/master.ts";
 import { type RenderReport, renderProject } from "../../engine/node/render-project.ts";
 import type { OutputBitDepth, OutputFormat } from "../../formats/node/open-writer.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { TempoMap } from "../../music/tempo-map.ts";
+import { deliveryProfile } from "../../production/delivery/profiles.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { progressBar } from "../progress.ts";
 import { parseTimeArgument } from "../time-argument.ts";
+import { describeMasters } from "./master.ts";
 
 export const renderCommand: Command = {
   name: "render",
@@ -26,6 +31,9 @@ The file appears only when the render has succeeded; a failed render leaves it u
   --start T, --end T       render only part: 12.5 (s), 1:02.5 (m:ss), @9 or @9.3 (bar.beat)
   --threads N              worker threads for the tracks (default: the cores, up to 4; 0 = none)
   --block-size N           engine block size in frames (default 512; the output is the same)
+  --master <profile>       master the mix to a delivery profile (spotify, apple, cd, …):
+                           loudness, true-peak ceiling, rate, bit depth and format
+                           come from the profile; see controlroom master --help
   --json                   print the report as JSON`,
   async run(argv) {
     const { values, positionals } = parseCommandLine("render", argv, {
@@ -38,6 +46,7 @@ The file appears only when the render has succeeded; a failed render leaves it u
       end: { type: "string" },
       threads: { type: "string" },
       "block-size": { type: "string" },
+      master: { type: "string" },
       json: { type: "boolean" },
     });
     const dir = requirePositional("render", positionals, "<dir>");
@@ -46,15 +55,29 @@ The file appears only when the render has succeeded; a failed render leaves it u
       values.output === undefined ? [] : [values.output],
       "-o <file>",
     );
+    const profile = values.master === undefined ? null : deliveryProfile(values.master);
+    if (profile) {
+      for (const flag of ["format", "bit-depth", "sample-rate", "stems"] as const) {
+        if (values[flag] !== undefined) {
+          throw new ControlRoomError(
+            "E_USAGE",
+            `render: --${flag} cannot be combined with --master, which takes it from the profile`,
+            `--${flag}`,
+          );
+        }
+      }
+    }
     const format = parseFormat(values.format, output);
     const bitDepth = parseBitDepth(values["bit-depth"], format);
     const project = await loadProjectFolder(dir);
     const tempo = new TempoMap(project.tempo);
     const progress = progressBar(`rendering ${path.basename(output)}`, !values.json);
     let report: RenderReport;
+    const work = profile ? await mkdtemp(path.join(tmpdir(), "controlroom-render-")) : null;
+    const mixFile = work ? path.join(work, "mix.wav") : output;
     try {
       report = await renderProject(dir, project, {
-        output,
+        output: mixFile,
         format,
         bitDepth,
         sampleRate: optionalInteger(values["sample-rate"], "--sample-rate", 8000, 384_000),
@@ -69,8 +92,20 @@ The file appears only when the render has succeeded; a failed render leaves it u
         blockFrames: optionalInteger(values["block-size"], "--block-size", 16, 8192),
         onProgress: (done, total) => progress.update(done, total),
       });
+      progress.stop();
+      if (profile && work) {
+        const mastering = progressBar(`mastering for ${profile.name}`, !values.json);
+        const master = await masterToProfile(mixFile, profile, output, (f) =>
+          mastering.update(Math.round(f * 1000), 1000),
+        ).finally(() => mastering.stop());
+        if (values.json)
+          console.log(JSON.stringify({ ok: master.pass, render: report, master }, null, 2));
+        else console.log(describeMasters([master]));
+        return master.pass ? EXIT.ok : EXIT.output;
+      }
     } finally {
       progress.stop();
+      if (work) await rm(work, { recursive: true, force: true });
     }
     if (values.json) console.log(JSON.stringify({ ok: true, ...report }, null, 2));
     else console.log(describeRender(report));
@@ -81,7 +116,7 @@ The file appears only when the render has succeeded; a failed render leaves it u
 export function describeRender(r: RenderReport): string {
   const db = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} dBFS` : "-inf dBFS");
   const lines = [
-    `wrote ${r.output}`,
+    `wrote ${r.output ?? "(nothing: measured only)"}`,
     `  ${r.format.toUpperCase()} ${r.bitDepth === "32f" ? "32-bit float" : `${r.bitDepth}-bit`}, ${r.sampleRate} Hz, stereo, ${r.seconds.toFixed(3)} s from ${r.startSeconds.toFixed(3)} s`,
     `  peak  L ${db(r.levels.peakDb[0])}  R ${db(r.levels.peakDb[1])}`,
     `  RMS   L ${db(r.levels.rmsDb[0])}  R ${db(r.levels.rmsDb[1])}`,

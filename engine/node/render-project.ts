@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { LevelMeter, type Levels } from "../../analysis/levels.ts";
+import { LoudnessMeter, type LoudnessReport } from "../../analysis/loudness/loudness-meter.ts";
 import type { AudioFileWriter } from "../../formats/audio-file-writer.ts";
 import {
   type OutputBitDepth,
@@ -23,7 +24,8 @@ import { openProjectSources } from "./file-sources.ts";
 import { ParallelEngine } from "./parallel-engine.ts";
 
 export interface RenderOptions {
-  output: string;
+  /** The mix file; null renders only to the meters (a mastering pass uses this). */
+  output: string | null;
   format: OutputFormat;
   bitDepth: OutputBitDepth;
   /** Defaults to the project's rate. */
@@ -37,10 +39,12 @@ export interface RenderOptions {
   /** Worker threads for the tracks; 0 renders everything on this thread. */
   threads?: number;
   onProgress?: (doneFrames: number, totalFrames: number) => void;
+  /** Also measure the mix's loudness (BS.1770) while rendering it. */
+  measureLoudness?: boolean;
 }
 
 export interface RenderReport {
-  output: string;
+  output: string | null;
   format: OutputFormat;
   bitDepth: OutputBitDepth;
   sampleRate: number;
@@ -49,6 +53,7 @@ export interface RenderReport {
   seconds: number;
   startSeconds: number;
   levels: Levels;
+  loudness: LoudnessReport | null;
   stems: string[];
   threads: number;
   renderSeconds: number;
@@ -97,12 +102,16 @@ export async function renderProject(
   let engine: (ChunkEngine & { close?(): Promise<void> }) | null = null;
   let sources: ReturnType<typeof openProjectSources> | null = null;
   try {
-    const mixWriter = await open(options.output);
+    const mixWriter = options.output === null ? null : await open(options.output);
     const meter = new LevelMeter(2);
+    const loudness = options.measureLoudness
+      ? new LoudnessMeter({ sampleRate, channels: 2 })
+      : null;
     const mix: FrameSink = {
       write(channels, offset, frames) {
         meter.add(channels, offset, frames);
-        return mixWriter.write(channels, offset, frames);
+        loudness?.add(channels, offset, frames);
+        return mixWriter?.write(channels, offset, frames);
       },
     };
     const stems: Stem[] = [];
@@ -135,6 +144,7 @@ export async function renderProject(
       seconds: frames / sampleRate,
       startSeconds: startFrame / sampleRate,
       levels: meter.levels(),
+      loudness: loudness?.report() ?? null,
       stems: stemFiles,
       threads: engine instanceof ParallelEngine ? threads : 0,
       renderSeconds,

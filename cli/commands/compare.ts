@@ -1,0 +1,122 @@
+import path from "node:path";
+import { compareToReference } from "../../analysis/compare.ts";
+import { analyzeFile } from "../../analysis/node/analyze-file.ts";
+import { writePlot } from "../../analysis/node/write-plot.ts";
+import { spectrumPlotSvg } from "../../analysis/plot/spectrum-plot.ts";
+import { type Command, parseCommandLine, requirePositional } from "../command.ts";
+import { EXIT } from "../exit-codes.ts";
+import { db, signedDb, table } from "../format-table.ts";
+import { progressBar } from "../progress.ts";
+
+export const compareCommand: Command = {
+  name: "compare",
+  usage: "compare <file> --reference <file>",
+  summary: "compare a mix with a reference track: tonal balance, loudness, dynamics",
+  help: `controlroom compare <file> --reference <file> [--plot <file.svg>] [--json]
+
+Analyses both files and prints the differences: tonal balance in four bands and in
+octaves, integrated loudness, loudness range and crest factor, with key and tempo.
+
+  --reference <file>   the track to compare against (required)
+  --plot <file>        draw both spectra on one chart (.svg, or .png with rsvg-convert)
+  --json               print the comparison as JSON`,
+  async run(argv) {
+    const { values, positionals } = parseCommandLine("compare", argv, {
+      reference: { type: "string" },
+      plot: { type: "string" },
+      json: { type: "boolean" },
+    });
+    const file = requirePositional("compare", positionals, "<file>");
+    const referenceFile = requirePositional(
+      "compare",
+      values.reference === undefined ? [] : [values.reference],
+      "--reference <file>",
+    );
+    const analyse = async (f: string) => {
+      const progress = progressBar(`analysing ${path.basename(f)}`, !values.json);
+      return analyzeFile(f, { onProgress: (done, total) => progress.update(done, total) }).finally(
+        () => progress.stop(),
+      );
+    };
+    const mix = await analyse(file);
+    const reference = await analyse(referenceFile);
+    const comparison = compareToReference(mix, reference);
+    if (values.plot !== undefined) {
+      await writePlot(
+        values.plot,
+        spectrumPlotSvg({
+          frequencies: mix.spectrum.frequencies,
+          series: [
+            { label: path.basename(file), db: mix.spectrum.db },
+            { label: `${path.basename(referenceFile)} (reference)`, db: reference.spectrum.db },
+          ],
+          title: "Average spectrum",
+        }),
+      );
+    }
+    if (values.json) {
+      console.log(
+        JSON.stringify(
+          {
+            ok: true,
+            file,
+            reference: referenceFile,
+            mix,
+            referenceAnalysis: reference,
+            comparison,
+            plot: values.plot ?? null,
+          },
+          null,
+          2,
+        ),
+      );
+      return EXIT.ok;
+    }
+    const name = path.basename(file);
+    const ref = path.basename(referenceFile);
+    console.log(
+      table(
+        ["", name, ref, "difference"],
+        [
+          [
+            "Integrated",
+            db(mix.loudness.integratedLufs, "LUFS"),
+            db(reference.loudness.integratedLufs, "LUFS"),
+            signedDb(comparison.loudnessDifferenceLu, "LU"),
+          ],
+          [
+            "Loudness range",
+            db(mix.loudness.loudnessRangeLu, "LU"),
+            db(reference.loudness.loudnessRangeLu, "LU"),
+            signedDb(comparison.loudnessRangeDifferenceLu, "LU"),
+          ],
+          [
+            "Crest factor",
+            db(mix.crestFactorDb, "dB"),
+            db(reference.crestFactorDb, "dB"),
+            signedDb(comparison.crestFactorDifferenceDb),
+          ],
+          ...comparison.bands.map((b) => [
+            b.label,
+            db(b.mixDb, "dB"),
+            db(b.referenceDb, "dB"),
+            signedDb(b.differenceDb),
+          ]),
+          ["Key", describeKey(mix.key), describeKey(reference.key), ""],
+          ["Tempo", describeTempo(mix.tempo), describeTempo(reference.tempo), ""],
+        ],
+        "",
+      ),
+    );
+    if (values.plot !== undefined) console.log(`\nplot: ${values.plot}`);
+    return EXIT.ok;
+  },
+};
+
+function describeKey(key: { name: string; confidence: number } | null | undefined): string {
+  return key ? `${key.name} (${Math.round(key.confidence * 100)} %)` : "n/a";
+}
+
+function describeTempo(tempo: { bpm: number; confidence: number } | null | undefined): string {
+  return tempo ? `${tempo.bpm.toFixed(1)} BPM (${Math.round(tempo.confidence * 100)} %)` : "n/a";
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LimiterProcessor, type LimiterSettings } from "./limiter.ts";
+import { TruePeakDetector } from "./true-peak.ts";
 
 const FS = 48_000;
 
@@ -134,4 +135,67 @@ describe("look-ahead limiter", () => {
     const [outL] = run(lim, left, new Float64Array(4096), 100);
     expect(firstDifference(outL.subarray(240), left.subarray(0, 4096 - 240))).toBe(-1);
   });
+
+  describe("in true-peak mode", () => {
+    /** Output true peak in dBTP, by the BS.1770 Annex 2 meter, over both channels. */
+    function truePeakDb(left: Float64Array, right: Float64Array, sampleRate = FS): number {
+      const meter = new TruePeakDetector();
+      meter.prepare(sampleRate, 2);
+      meter.process([left, right], 0, left.length);
+      return 20 * Math.log10(Math.max(meter.peakAtEnd(0), meter.peakAtEnd(1)));
+    }
+
+    /**
+     * A quarter-rate sine sampled 45° off its crests: every sample is 0.707 of the true peak,
+     * so a sample-peak limiter lets the waveform between the samples 3 dB over its ceiling.
+     */
+    function interSampleProgramme(frames: number, seed: number): Float64Array {
+      const x = loudProgramme(frames, seed);
+      for (let i = 0; i < frames; i++) {
+        if (Math.floor(i / 6000) % 2 === 1) x[i] = 2 * Math.sin((Math.PI / 2) * i + Math.PI / 4);
+      }
+      return x;
+    }
+
+    it("holds the true peak at the ceiling where the sample-peak mode lets it through", () => {
+      for (const [ceilingDb, sampleRate] of [
+        [-1, 48_000],
+        [-2, 44_100],
+        [-0.5, 96_000],
+      ]) {
+        const left = interSampleProgramme(sampleRate * 2, 11);
+        const right = interSampleProgramme(sampleRate * 2, 12);
+        const samplePeak = new LimiterProcessor({ ...settings(ceilingDb), truePeak: false });
+        const truePeak = new LimiterProcessor({ ...settings(ceilingDb), truePeak: true });
+        samplePeak.prepare(sampleRate, 512);
+        truePeak.prepare(sampleRate, 512);
+        const over = run(samplePeak, left, right, 512);
+        const held = run(truePeak, left, right, 512);
+        expect(truePeakDb(...over, sampleRate)).toBeGreaterThan(ceilingDb + 2.5);
+        expect(truePeakDb(...held, sampleRate)).toBeLessThanOrEqual(ceilingDb + 0.01);
+        expect(truePeakDb(...held, sampleRate)).toBeGreaterThan(ceilingDb - 0.5);
+      }
+    });
+
+    it("adds the detector's delay to latencyFrames and passes quiet audio through exactly", () => {
+      const lim = limiter({ truePeak: true });
+      expect(lim.latencyFrames).toBe(240 + 32);
+      const left = noise(4096, 13).map((x) => 0.5 * x);
+      const [outL] = run(lim, left, new Float64Array(4096), 100);
+      expect(firstDifference(outL.subarray(272), left.subarray(0, 4096 - 272))).toBe(-1);
+    });
+
+    it("gives identical output in blocks of 64 and 37", () => {
+      const left = interSampleProgramme(FS, 14);
+      const right = interSampleProgramme(FS, 15);
+      const a = run(limiter({ truePeak: true }), left, right, 64);
+      const b = run(limiter({ truePeak: true }), left, right, 37);
+      expect(firstDifference(a[0], b[0])).toBe(-1);
+      expect(firstDifference(a[1], b[1])).toBe(-1);
+    });
+  });
 });
+
+function settings(ceilingDb: number): LimiterSettings {
+  return { enabled: true, ceilingDb, lookaheadMs: 5, releaseMs: 100 };
+}

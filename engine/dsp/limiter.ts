@@ -1,11 +1,21 @@
 import { dbToGain } from "./decibels.ts";
+import { OVERSAMPLED_PEAK_LATENCY_FRAMES, OversampledPeakDetector } from "./oversampled-peak.ts";
 
 export interface LimiterSettings {
   enabled: boolean;
   ceilingDb: number;
   lookaheadMs: number;
   releaseMs: number;
+  /** Limit the inter-sample (true) peak, 8× oversampled, instead of the sample peak. */
+  truePeak?: boolean;
 }
+
+/**
+ * In true-peak mode the detector reports the interval ending OVERSAMPLED_PEAK_LATENCY_FRAMES
+ * behind its input, and a frame's gain shapes the interpolated values on both sides of it,
+ * so the required gain for a frame comes one frame later still.
+ */
+const TRUE_PEAK_EXTRA_FRAMES = OVERSAMPLED_PEAK_LATENCY_FRAMES + 1;
 
 /**
  * Below this remaining gain reduction the release snaps to exactly 1.0 (a step of < 1e-9,
@@ -27,6 +37,13 @@ const RELEASE_SNAP = 1e-9;
  *    window, so each is ≤ g[n−L] and so is their mean: the delayed sample cannot exceed the
  *    ceiling. A final clamp absorbs the rounding of the running sum.
  *
+ *
+ * With truePeak, step 1 uses the peak of the 8× oversampled signal on either side of the
+ * frame instead of the sample itself (oversampled-peak.ts, finer than the BS.1770 meter), and the audio is delayed TRUE_PEAK_EXTRA_FRAMES
+ * more to line up with it. The gain then changes over a window far longer than the
+ * interpolator, so the output's true peak stays at the ceiling to within a few hundredths
+ * of a dB (the sample clamp still holds exactly); a mastering chain keeps a small margin.
+ *
  * Below the ceiling g, m, s and G are exactly 1.0 and the output is the input delayed by
  * latencyFrames, bit for bit. Disabled, it still delays (gain 1) so latency does not change
  * when it is switched.
@@ -38,6 +55,9 @@ export class LimiterProcessor {
   private readonly ceilingDb: number;
   private readonly lookaheadMs: number;
   private readonly releaseMs: number;
+  private readonly detector: OversampledPeakDetector | null;
+  /** The true peak of the interval ending on the previous detector frame. */
+  private previousPeak = 0;
   private ceiling = 1;
   private releaseCoeff = 0;
   private window = 1;
@@ -65,6 +85,7 @@ export class LimiterProcessor {
     this.ceilingDb = settings.ceilingDb;
     this.lookaheadMs = settings.lookaheadMs;
     this.releaseMs = settings.releaseMs;
+    this.detector = settings.truePeak ? new OversampledPeakDetector() : null;
   }
 
   /** Current gain in dB (≤ 0), for metering. */
@@ -74,12 +95,14 @@ export class LimiterProcessor {
 
   prepare(sampleRate: number, _maxBlockFrames: number): void {
     const lookahead = Math.max(1, Math.round((this.lookaheadMs * sampleRate) / 1000));
-    this.latencyFrames = lookahead;
+    const delay = lookahead + (this.detector ? TRUE_PEAK_EXTRA_FRAMES : 0);
+    this.latencyFrames = delay;
     this.window = lookahead + 1;
     this.ceiling = dbToGain(this.ceilingDb);
     this.releaseCoeff = Math.exp(-1000 / (this.releaseMs * sampleRate));
-    this.delayL = new Float64Array(lookahead);
-    this.delayR = new Float64Array(lookahead);
+    this.detector?.prepare(2);
+    this.delayL = new Float64Array(delay);
+    this.delayR = new Float64Array(delay);
     this.dequeFrame = new Float64Array(this.window);
     this.dequeGain = new Float64Array(this.window);
     this.deficits = new Float64Array(this.window);
@@ -98,13 +121,15 @@ export class LimiterProcessor {
     this.deficitPos = 0;
     this.deficitSum = 0;
     this.deficitCount = 0;
+    this.detector?.reset();
+    this.previousPeak = 0;
   }
 
   /** Limits left/right[0..frames) in place; the output lags the input by latencyFrames. */
   process(left: Float64Array, right: Float64Array, frames: number): void {
     const delayL = this.delayL;
     const delayR = this.delayR;
-    const lookahead = delayL.length;
+    const delayFrames = delayL.length;
     let delayPos = this.delayPos;
     if (!this.enabled) {
       for (let i = 0; i < frames; i++) {
@@ -114,7 +139,7 @@ export class LimiterProcessor {
         right[i] = delayR[delayPos];
         delayL[delayPos] = l;
         delayR[delayPos] = r;
-        if (++delayPos === lookahead) delayPos = 0;
+        if (++delayPos === delayFrames) delayPos = 0;
       }
       this.delayPos = delayPos;
       return;
@@ -135,11 +160,20 @@ export class LimiterProcessor {
     let deficitPos = this.deficitPos;
     let deficitSum = this.deficitSum;
     let deficitCount = this.deficitCount;
+    const detector = this.detector;
+    let previousPeak = this.previousPeak;
 
     for (let i = 0; i < frames; i++) {
       const l = left[i];
       const r = right[i];
-      const peak = Math.max(Math.abs(l), Math.abs(r));
+      let peak: number;
+      if (detector) {
+        const interval = Math.max(detector.step(0, l), detector.step(1, r));
+        peak = interval > previousPeak ? interval : previousPeak;
+        previousPeak = interval;
+      } else {
+        peak = Math.max(Math.abs(l), Math.abs(r));
+      }
       const need = peak > ceiling ? ceiling / peak : 1;
 
       // Sliding minimum: expire the frame leaving the window, then drop gains from the back
@@ -187,7 +221,7 @@ export class LimiterProcessor {
       const delayedR = delayR[delayPos];
       delayL[delayPos] = l;
       delayR[delayPos] = r;
-      if (++delayPos === lookahead) delayPos = 0;
+      if (++delayPos === delayFrames) delayPos = 0;
 
       if (deficitCount === 0) {
         left[i] = delayedL;
@@ -213,5 +247,6 @@ export class LimiterProcessor {
     this.deficitPos = deficitPos;
     this.deficitSum = deficitSum;
     this.deficitCount = deficitCount;
+    this.previousPeak = previousPeak;
   }
 }

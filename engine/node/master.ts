@@ -18,7 +18,14 @@ import { renderProject } from "./render-project.ts";
 const CEILING_MARGIN_DB = 0.15;
 /** The loudness loop stops when the limited master is this close to its target. */
 const CONVERGED_LU = 0.05;
-const MAX_PASSES = 6;
+const MAX_PASSES = 8;
+/**
+ * The most gain pushed into the limiter beyond what the target alone asks: past it a
+ * master is crushed, not louder, and it is reported as missing its target instead.
+ */
+const MAX_LIMITING_DB = 12;
+/** The least loudness a dB of gain is taken to buy, so a step never runs away. */
+const MIN_SLOPE = 0.1;
 
 export interface MasterReport {
   profile: string;
@@ -91,7 +98,12 @@ export async function masterToProfile(
     if (profile.targetLufs !== null) {
       const target = profile.targetLufs;
       const original = await measureLoudnessFile(input);
+      // Secant steps on loudness(gain): without limiting the slope is 1 dB per dB; the harder
+      // the limiter works, the less loudness each dB of gain buys.
+      let previous: { gainDb: number; lufs: number } | null = null;
+      let slope = 1;
       gainDb = clampTrim(target - original.report.integratedLufs);
+      const mostGainDb = clampTrim(gainDb + MAX_LIMITING_DB);
       for (; passes < MAX_PASSES; passes++) {
         const trial = await renderProject(work, project(gainDb), {
           output: null,
@@ -100,9 +112,18 @@ export async function masterToProfile(
           measureLoudness: true,
           onProgress: fraction(passes),
         });
-        const off = target - (trial.loudness?.integratedLufs ?? Number.NEGATIVE_INFINITY);
+        const lufs = trial.loudness?.integratedLufs ?? Number.NEGATIVE_INFINITY;
+        const off = target - lufs;
         if (!Number.isFinite(off) || Math.abs(off) <= CONVERGED_LU) break;
-        gainDb = clampTrim(gainDb + off);
+        if (previous && gainDb !== previous.gainDb) {
+          slope = Math.min(
+            1,
+            Math.max(MIN_SLOPE, (lufs - previous.lufs) / (gainDb - previous.gainDb)),
+          );
+        }
+        previous = { gainDb, lufs };
+        gainDb = Math.min(mostGainDb, clampTrim(gainDb + off / slope));
+        if (gainDb === previous.gainDb) break;
       }
     }
     await renderProject(work, project(gainDb), {

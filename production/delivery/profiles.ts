@@ -124,8 +124,9 @@ export const DELIVERY_PROFILES: readonly DeliveryProfile[] = [
   {
     id: "cd",
     name: "CD (Red Book)",
-    // CD has no normalisation; −10 LUFS is a loud but common pop master level (house choice).
-    targetLufs: -10,
+    // CD has no normalisation; −12 LUFS is a loud master a single true-peak limiter still
+    // reaches on dynamic material without crushing it (house choice).
+    targetLufs: -12,
     toleranceLu: 0.3,
     truePeakCeilingDbtp: -1,
     sampleRate: 44_100,

@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { measureLoudnessFile } from "../analysis/node/measure-file.ts";
 import { renderProject } from "../engine/node/render-project.ts";
 import { generateDemoSong } from "../examples/demo-song/generate.ts";
+import { ffmpegLoudness, haveFfmpeg } from "./support/peers.ts";
 import { tempDir } from "./support/projects.ts";
 
 /**
@@ -14,46 +14,7 @@ import { tempDir } from "./support/projects.ts";
  * quiet halves and transcoded to FLAC so the loudness range has something to measure.
  */
 
-const haveFfmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
 if (!haveFfmpeg) console.log("ffmpeg comparison skipped: no ffmpeg on the PATH");
-
-interface FfmpegLoudness {
-  integratedLufs: number;
-  loudnessRangeLu: number;
-}
-
-/**
- * ebur128's Summary prints I and LRA to 0.1; its per-frame metadata carries the same values
- * to 0.001, and the last frame's are the programme's. Both are read, and must agree.
- */
-function ffmpegLoudness(file: string, metadata: string): FfmpegLoudness {
-  const run = spawnSync(
-    "ffmpeg",
-    [
-      "-nostats",
-      "-i",
-      file,
-      "-af",
-      `ebur128=metadata=1,ametadata=mode=print:file=${metadata}`,
-      "-f",
-      "null",
-      "-",
-    ],
-    { encoding: "utf8" },
-  );
-  expect(run.status).toBe(0);
-  const summary = run.stderr.split("Summary:")[1];
-  const summaryValue = (label: string) =>
-    Number(new RegExp(`${label}:\\s+(-?[\\d.]+)`).exec(summary)![1]);
-  const lines = readFileSync(metadata, "utf8").trim().split("\n");
-  const lastValue = (key: string) =>
-    Number(lines.findLast((line) => line.startsWith(`lavfi.r128.${key}=`))!.split("=")[1]);
-  const integratedLufs = lastValue("I");
-  const loudnessRangeLu = lastValue("LRA");
-  expect(Math.abs(summaryValue("I") - integratedLufs)).toBeLessThanOrEqual(0.05);
-  expect(Math.abs(summaryValue("LRA") - loudnessRangeLu)).toBeLessThanOrEqual(0.05);
-  return { integratedLufs, loudnessRangeLu };
-}
 
 describe.skipIf(!haveFfmpeg)("agreement with ffmpeg's ebur128 on the demo song", () => {
   let dir: string;
@@ -110,7 +71,7 @@ describe.skipIf(!haveFfmpeg)("agreement with ffmpeg's ebur128 on the demo song",
     async (name) => {
       const file = files[name];
       const ours = (await measureLoudnessFile(file)).report;
-      const theirs = ffmpegLoudness(file, path.join(dir, `${path.basename(file)}.r128.txt`));
+      const theirs = ffmpegLoudness(file);
       expect(Math.abs(ours.integratedLufs - theirs.integratedLufs)).toBeLessThanOrEqual(0.1);
       expect(Math.abs(ours.loudnessRangeLu - theirs.loudnessRangeLu)).toBeLessThanOrEqual(0.5);
       if (name.includes("quiet first half")) expect(ours.loudnessRangeLu).toBeGreaterThan(8);

@@ -100,7 +100,7 @@ export class LimiterProcessor {
     this.window = lookahead + 1;
     this.ceiling = dbToGain(this.ceilingDb);
     this.releaseCoeff = Math.exp(-1000 / (this.releaseMs * sampleRate));
-    this.detector?.prepare(2);
+    this.detector?.prepare(sampleRate, 2);
     this.delayL = new Float64Array(delay);
     this.delayR = new Float64Array(delay);
     this.dequeFrame = new Float64Array(this.window);

@@ -8,7 +8,12 @@
  * limiter keyed on it lets a delivery file measure over its ceiling elsewhere. This one is
  * flat within ±0.01 dB to 0.47 of the rate, holds images 28 dB down from 0.52 and 64 dB
  * from 0.53, and samples each interval at eight points: a tone anywhere below 0.47 of the
- * rate reads within −0.11/+0.01 dB of its amplitude.
+ * rate reads within −0.11/+0.015 dB of its amplitude.
+ *
+ * Neither reading bounds the other: on noise near Nyquist the Annex filter's images read
+ * higher. So step() also runs the BS.1770 interpolator of the rate on the same interval and
+ * returns the larger of the two, and a master held under it measures under its ceiling by
+ * our BS.1770 meter and by a full-band resampler alike.
  *
  * The prototype is symmetric, so phase p reversed is phase 7 − p. Each pair is computed
  * folded, on the sums and differences x[j] ± x[63 − j]: 256 multiplications a sample.
@@ -18,6 +23,7 @@
  */
 
 import { besselI0, kaiserBeta, kaiserWindow } from "./kaiser.ts";
+import { TRUE_PEAK_LATENCY_FRAMES, truePeakFilter, truePeakOversampling } from "./true-peak.ts";
 
 const PHASES = 8;
 const TAPS = 64;
@@ -72,17 +78,25 @@ function foldedFilter(filter: Float64Array): Float64Array {
   return folded;
 }
 
+/** The 12 samples the BS.1770 interpolator reads for the interval (n − 32, n − 31]. */
+const ANNEX_TAPS = 12;
+const ANNEX_HALF = ANNEX_TAPS / 2;
+const ANNEX_NEWEST = OVERSAMPLED_PEAK_LATENCY_FRAMES - TRUE_PEAK_LATENCY_FRAMES;
+
 /** Streaming, per channel; prepare() allocates, step() and reset() never do. */
 export class OversampledPeakDetector {
   readonly latencyFrames = OVERSAMPLED_PEAK_LATENCY_FRAMES;
   readonly #folded = foldedFilter(oversampledPeakFilter());
+  /** The BS.1770 Annex 2 interpolator for the rate, folded as true-peak.ts keeps it. */
+  #annex = truePeakFilter(4);
   /** Per channel, the last TAPS samples twice over, so x[n − j] is history[w + j] for any w. */
   #history = new Float64Array(0);
   #write = new Int32Array(0);
   readonly #sums = new Float64Array(HALF);
   readonly #differences = new Float64Array(HALF);
 
-  prepare(channels: number): void {
+  prepare(sampleRate: number, channels: number): void {
+    this.#annex = truePeakFilter(truePeakOversampling(sampleRate));
     this.#history = new Float64Array(2 * TAPS * channels);
     this.#write = new Int32Array(channels);
   }
@@ -117,6 +131,22 @@ export class OversampledPeakDetector {
       for (let j = 0; j < HALF; j++) {
         even += folded[c + j] * sums[j];
         odd += folded[c + HALF + j] * differences[j];
+      }
+      const m = Math.abs(even) + Math.abs(odd);
+      if (m > twice) twice = m;
+    }
+    // The BS.1770 interpolator: two mirror pairs, on sums and differences of x[j] ± x[11 − j].
+    const annex = this.#annex;
+    const base = at + ANNEX_NEWEST;
+    for (let pair = 0; pair < 2; pair++) {
+      const c = pair * ANNEX_TAPS;
+      let even = 0;
+      let odd = 0;
+      for (let j = 0; j < ANNEX_HALF; j++) {
+        const a = history[base + j];
+        const b = history[base + ANNEX_TAPS - 1 - j];
+        even += annex[c + j] * (a + b);
+        odd += annex[c + ANNEX_HALF + j] * (a - b);
       }
       const m = Math.abs(even) + Math.abs(odd);
       if (m > twice) twice = m;

@@ -37,9 +37,17 @@ export function checkPlatform(measured: Measured, profile: DeliveryProfile): Pla
     targetLufs: profile.targetLufs,
     playbackGainDb: gain,
     penaltyDb: Math.max(0, -gain),
-    truePeakOverCeiling: truePeakDbtp > profile.truePeakCeilingDbtp,
+    truePeakOverCeiling: truePeakDbtp > advisedCeiling(profile, integratedLufs),
     clipsAfterGain: truePeakDbtp + gain > 0,
   };
+}
+
+/** The ceiling a platform advises for a master this loud. */
+export function advisedCeiling(profile: DeliveryProfile, integratedLufs: number): number {
+  const loud = profile.targetLufs !== null && integratedLufs > profile.targetLufs;
+  return loud
+    ? (profile.loudMasterCeilingDbtp ?? profile.truePeakCeilingDbtp)
+    : profile.truePeakCeilingDbtp;
 }
 
 /** The check on every platform that normalises playback, for the loudness report. */

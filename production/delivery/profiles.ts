@@ -13,6 +13,8 @@ export interface DeliveryProfile {
   /** How far from the target a master may land and still pass. */
   toleranceLu: number;
   truePeakCeilingDbtp: number;
+  /** A stricter ceiling the platform advises for masters louder than its target. */
+  loudMasterCeilingDbtp?: number;
   sampleRate: number;
   bitDepth: 16 | 24;
   format: "wav" | "flac";
@@ -31,6 +33,7 @@ export const DELIVERY_PROFILES: readonly DeliveryProfile[] = [
     targetLufs: -14,
     toleranceLu: 0.3,
     truePeakCeilingDbtp: -1,
+    loudMasterCeilingDbtp: -2,
     sampleRate: 44_100,
     bitDepth: 24,
     format: "wav",

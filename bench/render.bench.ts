@@ -9,10 +9,8 @@
  * amix=normalize=0, alimiter. Both run as child processes under /usr/bin/time, which
  * reports wall time and peak resident memory. Benchmarks print; they never fail.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { LevelMeter } from "../analysis/levels.ts";
@@ -21,6 +19,14 @@ import { saveProjectFolder } from "../formats/node/project-folder.ts";
 import { WavFileReader } from "../formats/node/wav-file.ts";
 import { type AudioSource, Project, SCHEMA_VERSION } from "../music/project.ts";
 import { neutralStrip } from "../music/strip.ts";
+import {
+  machineLine,
+  missingTimer,
+  peerVersion,
+  ratio,
+  type Timed,
+  timedProcess,
+} from "./timed-process.ts";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const WORK = path.join(ROOT, "bench", ".work", "render");
@@ -180,21 +186,10 @@ function rmsDb(file: string): number {
   return meter.levels().overallRmsDb;
 }
 
-interface Timed {
-  seconds: number;
-  peakMemoryMiB: number;
-}
-
-function timed(command: string, args: string[]): Timed {
-  const result = spawnSync("/usr/bin/time", ["-f", "%e %M", command, ...args], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  if (result.status !== 0) {
-    throw new Error(`${command} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
-  }
-  const last = result.stderr.trim().split("\n").at(-1)!.split(" ");
-  return { seconds: Number(last[0]), peakMemoryMiB: Number(last[1]) / 1024 };
+const noTimer = missingTimer();
+if (noTimer !== null) {
+  console.log(`render bench skipped: ${noTimer}`);
+  process.exit(0);
 }
 
 await writeScene();
@@ -202,20 +197,35 @@ const node = process.execPath;
 const ours = path.join(WORK, "ours.wav");
 const theirs = path.join(WORK, "ffmpeg.wav");
 const cli = path.join(ROOT, "cli", "bin", "controlroom.ts");
+const ffmpegVersion = peerVersion("ffmpeg");
 
-console.log(
-  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown cpu"}, node ${process.version}`,
-);
+console.log(machineLine());
 console.log(`scene: ${TRACKS} stereo tracks × ${SECONDS} s at ${RATE} Hz → 32-bit float WAV`);
-const ffmpeg = timed("ffmpeg", ffmpegArguments(theirs));
-const controlroom = timed(node, [cli, "render", WORK, "-o", ours, "--bit-depth", "32f", "--json"]);
+console.log(
+  ffmpegVersion === null
+    ? "peer: ffmpeg not found on PATH, so only our figures are shown (install ffmpeg for the ratio)"
+    : `peer: ${ffmpegVersion}`,
+);
+const ffmpeg = ffmpegVersion === null ? null : timedProcess("ffmpeg", ffmpegArguments(theirs));
+const controlroom = timedProcess(node, [
+  cli,
+  "render",
+  WORK,
+  "-o",
+  ours,
+  "--bit-depth",
+  "32f",
+  "--json",
+]);
 const row = (name: string, t: Timed) =>
   `${name.padEnd(12)} ${t.seconds.toFixed(2).padStart(7)} s  ${(SECONDS / t.seconds).toFixed(1).padStart(6)}× realtime  peak memory ${t.peakMemoryMiB.toFixed(0).padStart(5)} MiB`;
 console.log(row("controlroom", controlroom));
-console.log(row("ffmpeg", ffmpeg));
-console.log(
-  `same work: RMS of the mix ${rmsDb(ours).toFixed(2)} dBFS (controlroom), ${rmsDb(theirs).toFixed(2)} dBFS (ffmpeg)`,
-);
-console.log(
-  `ratio: controlroom takes ${(controlroom.seconds / ffmpeg.seconds).toFixed(2)}× ffmpeg's wall time (target < 1, memory < 1024 MiB)`,
-);
+if (ffmpeg !== null) {
+  console.log(row("ffmpeg", ffmpeg));
+  console.log(
+    `same work: RMS of the mix ${rmsDb(ours).toFixed(2)} dBFS (controlroom), ${rmsDb(theirs).toFixed(2)} dBFS (ffmpeg)`,
+  );
+  console.log(
+    `ratio: controlroom takes ${ratio(controlroom, ffmpeg)} ffmpeg's wall time (target < 1, memory < 1024 MiB)`,
+  );
+}

@@ -19,6 +19,8 @@ const CEILING_MARGIN_DB = 0.15;
 /** The loudness loop stops when the limited master is this close to its target. */
 const CONVERGED_LU = 0.05;
 const MAX_PASSES = 8;
+/** One track and the master: a worker thread would only add the hand-over. */
+const SINGLE_THREAD = 0;
 /**
  * The most gain pushed into the limiter beyond what the target alone asks: past it a
  * master is crushed, not louder, and it is reported as missing its target instead.
@@ -110,6 +112,7 @@ export async function masterToProfile(
           format: "wav",
           bitDepth: "32f",
           measureLoudness: true,
+          threads: SINGLE_THREAD,
           onProgress: fraction(passes),
         });
         const lufs = trial.loudness?.integratedLufs ?? Number.NEGATIVE_INFINITY;
@@ -130,6 +133,7 @@ export async function masterToProfile(
       output,
       format: profile.format,
       bitDepth: profile.bitDepth,
+      threads: SINGLE_THREAD,
       onProgress: fraction(MAX_PASSES),
     });
     const { report } = await measureLoudnessFile(output);

@@ -1,7 +1,4 @@
-import { open } from "node:fs/promises";
-import { basename } from "node:path";
-import { type DecodedCodec, decodeAudioFile } from "../../formats/node/decode-file.ts";
-import { fileError } from "../../formats/node/pending-file.ts";
+import { type DecodedCodec, decodeAudioFile, isWavFile } from "../../formats/node/decode-file.ts";
 import { WavFileReader } from "../../formats/node/wav-file.ts";
 import type { TrackAnalysis } from "../compare.ts";
 import { LoudnessMeter, type LoudnessReport } from "../loudness/loudness-meter.ts";
@@ -39,7 +36,7 @@ export async function analyzeFile(
   path: string,
   options: AnalyzeFileOptions = {},
 ): Promise<FileAnalysis> {
-  if (await isWav(path)) {
+  if (await isWavFile(path)) {
     const reader = WavFileReader.open(path);
     try {
       const { channels, sampleRate, frames, channelMask } = reader.info;
@@ -99,26 +96,4 @@ async function measure(
     key: key.key(),
     tempo: tempo.tempo(),
   };
-}
-
-/** RIFF/RF64/BW64 with WAVE at byte 8, told from the bytes as decode-file.ts does, never the name. */
-async function isWav(path: string): Promise<boolean> {
-  const fileName = basename(path);
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    throw fileError(error, "E_FILE_READ", fileName, "cannot be opened");
-  }
-  try {
-    const head = new Uint8Array(12);
-    const { bytesRead } = await handle.read(head, 0, 12, 0);
-    const text = (at: number, length: number) =>
-      String.fromCharCode(...head.subarray(at, at + length));
-    return (
-      bytesRead === 12 && ["RIFF", "RF64", "BW64"].includes(text(0, 4)) && text(8, 4) === "WAVE"
-    );
-  } finally {
-    await handle.close();
-  }
 }

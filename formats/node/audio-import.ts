@@ -1,8 +1,8 @@
-import { copyFile, open, rename, rm } from "node:fs/promises";
+import { copyFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { AudioSource } from "../../music/project.ts";
-import { decodeAudioFile } from "./decode-file.ts";
+import { decodeAudioFile, isWavFile } from "./decode-file.ts";
 import { openAudioFileWriter } from "./open-writer.ts";
 import { temporaryPath } from "./pending-file.ts";
 import { freeAudioName } from "./project-folder.ts";
@@ -18,7 +18,7 @@ const MAX_TRACK_CHANNELS = 2;
  */
 export async function importAudioFile(dir: string, file: string): Promise<Omit<AudioSource, "id">> {
   const name = path.basename(file);
-  if (await isWav(file)) {
+  if (await isWavFile(file)) {
     const reader = WavFileReader.open(file);
     const { sampleRate, channels, frames } = reader.info;
     reader.close();
@@ -44,7 +44,7 @@ export async function importAudioFile(dir: string, file: string): Promise<Omit<A
  * decoded audio written as 32-bit float into `workDir`.
  */
 export async function decodeToWav(file: string, workDir: string): Promise<string> {
-  if (await isWav(file)) return file;
+  if (await isWavFile(file)) return file;
   const target = path.join(workDir, `${path.basename(file, path.extname(file))}.wav`);
   await writeDecodedWav(file, target);
   return target;
@@ -75,31 +75,6 @@ async function writeDecodedWav(
     channels: decoded.channels.length,
     frames: decoded.channels[0].length,
   };
-}
-
-/** RIFF/RF64 with a WAVE form type, whatever the file is called. */
-async function isWav(file: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, "r");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new ControlRoomError("E_AUDIO_MISSING", `${file} does not exist`, file);
-    }
-    throw error;
-  }
-  try {
-    const head = Buffer.alloc(12);
-    const { bytesRead } = await handle.read(head, 0, 12, 0);
-    const riff = head.toString("latin1", 0, 4);
-    return (
-      bytesRead === 12 &&
-      (riff === "RIFF" || riff === "RF64") &&
-      head.toString("latin1", 8, 12) === "WAVE"
-    );
-  } finally {
-    await handle.close();
-  }
 }
 
 function checkChannels(name: string, channels: number): void {

@@ -94,6 +94,14 @@ function decodeWav(path: string): DecodedAudio {
   }
 }
 
+/**
+ * Whether a file is RIFF/RF64/BW64 WAVE, told from its first bytes, never its name: the one
+ * test every reader uses to choose between streaming a WAV and decoding the file whole.
+ */
+export async function isWavFile(path: string): Promise<boolean> {
+  return (await sniffCodec(path, basename(path))) === "wav";
+}
+
 async function sniffCodec(path: string, fileName: string): Promise<DecodedCodec | null> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {

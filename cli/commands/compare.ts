@@ -3,6 +3,7 @@ import { compareToReference } from "../../analysis/compare.ts";
 import { analyzeFile } from "../../analysis/node/analyze-file.ts";
 import { writePlot } from "../../analysis/node/write-plot.ts";
 import { spectrumPlotSvg } from "../../analysis/plot/spectrum-plot.ts";
+import { ControlRoomError } from "../../music/errors.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { db, signedDb, table } from "../format-table.ts";
@@ -34,9 +35,11 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
     );
     const analyse = async (f: string) => {
       const progress = progressBar(`analysing ${path.basename(f)}`, !values.json);
-      return analyzeFile(f, { onProgress: (done, total) => progress.update(done, total) }).finally(
-        () => progress.stop(),
-      );
+      return analyzeFile(f, { onProgress: (done, total) => progress.update(done, total) })
+        .catch((error: unknown) => {
+          throw namingFile(error, f);
+        })
+        .finally(() => progress.stop());
     };
     const mix = await analyse(file);
     const reference = await analyse(referenceFile);
@@ -82,25 +85,31 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
             "Integrated",
             db(mix.loudness.integratedLufs, "LUFS"),
             db(reference.loudness.integratedLufs, "LUFS"),
-            signedDb(comparison.loudnessDifferenceLu, "LU"),
+            difference(comparison.loudnessDifferenceLu, "LU"),
           ],
           [
             "Loudness range",
             db(mix.loudness.loudnessRangeLu, "LU"),
             db(reference.loudness.loudnessRangeLu, "LU"),
-            signedDb(comparison.loudnessRangeDifferenceLu, "LU"),
+            difference(comparison.loudnessRangeDifferenceLu, "LU"),
           ],
           [
             "Crest factor",
             db(mix.crestFactorDb, "dB"),
             db(reference.crestFactorDb, "dB"),
-            signedDb(comparison.crestFactorDifferenceDb),
+            difference(comparison.crestFactorDifferenceDb, "dB"),
           ],
           ...comparison.bands.map((b) => [
             b.label,
             db(b.mixDb, "dB"),
             db(b.referenceDb, "dB"),
-            signedDb(b.differenceDb),
+            difference(b.differenceDb, "dB"),
+          ]),
+          ...comparison.octaves.map((b) => [
+            `${b.label} octave`,
+            db(b.mixDb, "dB"),
+            db(b.referenceDb, "dB"),
+            difference(b.differenceDb, "dB"),
           ]),
           ["Key", describeKey(mix.key), describeKey(reference.key), ""],
           ["Tempo", describeTempo(mix.tempo), describeTempo(reference.tempo), ""],
@@ -112,6 +121,26 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
     return EXIT.ok;
   },
 };
+
+/**
+ * mix − reference as compare.ts defines it: silence against sound differs by ±Infinity, shown
+ * as such; only a measure with no value at all (NaN, the crest factor of silence) is n/a.
+ */
+function difference(value: number, unit: string): string {
+  if (value === Number.POSITIVE_INFINITY) return `+inf ${unit}`;
+  if (value === Number.NEGATIVE_INFINITY) return `-inf ${unit}`;
+  return signedDb(value, unit);
+}
+
+/**
+ * The meter inside analyzeFile names a channel and a frame, not the file; with a mix and a
+ * reference, the user has to be told which of the two is broken.
+ */
+function namingFile(error: unknown, file: string): unknown {
+  const name = path.basename(file);
+  if (!(error instanceof ControlRoomError) || error.subject === name) return error;
+  return new ControlRoomError(error.code, `${name}: ${error.message}`, name);
+}
 
 function describeKey(key: { name: string; confidence: number } | null | undefined): string {
   return key ? `${key.name} (${Math.round(key.confidence * 100)} %)` : "n/a";

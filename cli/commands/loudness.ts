@@ -43,6 +43,7 @@ Reads WAV, FLAC, MP3, Ogg Vorbis and Opus.
       );
     }
     const results = [];
+    const plots = new Set<string>();
     for (const file of positionals) {
       const progress = progressBar(`measuring ${path.basename(file)}`, !values.json);
       const measured = await measureLoudnessFile(file, {
@@ -52,7 +53,7 @@ Reads WAV, FLAC, MP3, Ogg Vorbis and Opus.
       const platforms = checkAllPlatforms(measured.report);
       let plot: string | null = null;
       if (values.plot !== undefined && measured.series) {
-        plot = plotPath(values.plot, file, positionals.length);
+        plot = plotPath(values.plot, file, positionals.length, plots);
         await writePlot(
           plot,
           loudnessPlotSvg({
@@ -71,13 +72,21 @@ Reads WAV, FLAC, MP3, Ogg Vorbis and Opus.
   },
 };
 
-function plotPath(plot: string, file: string, count: number): string {
+/**
+ * With several files, each plot is named after its file; two files of the same name (from
+ * different folders, or the same file twice) get -2, -3 … rather than overwriting each other.
+ */
+function plotPath(plot: string, file: string, count: number, taken: Set<string>): string {
   if (count === 1) return plot;
   const extension = path.extname(plot) || ".svg";
-  return path.join(
+  const stem = path.join(
     path.dirname(plot),
-    `${path.basename(plot, extension)}-${path.basename(file, path.extname(file))}${extension}`,
+    `${path.basename(plot, extension)}-${path.basename(file, path.extname(file))}`,
   );
+  let candidate = `${stem}${extension}`;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${stem}-${n}${extension}`;
+  taken.add(candidate);
+  return candidate;
 }
 
 export function describe(

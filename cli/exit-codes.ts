@@ -33,6 +33,12 @@ const BY_PREFIX: [string, number][] = [
   ["E_OUTPUT", EXIT.output],
   ["E_MP3", EXIT.output],
   ["E_FLAC", EXIT.output],
+  ["E_AUTOMATION", EXIT.project],
+  ["E_LOUDNESS", EXIT.audio],
+  ["E_TRUE_PEAK", EXIT.audio],
+  ["E_RESAMPLER", EXIT.audio],
+  ["E_PLOT_FORMAT", EXIT.usage],
+  ["E_PLOT", EXIT.output],
 ];
 
 export function exitCodeFor(error: unknown): number {

@@ -1,14 +1,23 @@
-/** Numbers the way a meter shows them: one decimal, −inf for silence. */
+/** Numbers the way a meter shows them: one decimal, −inf for silence, n/a for no value. */
 export function db(value: number, unit: string, decimals = 1): string {
   if (value === Number.NEGATIVE_INFINITY) return `-inf ${unit}`;
   if (!Number.isFinite(value)) return `n/a`;
-  return `${value.toFixed(decimals)} ${unit}`;
+  return `${fixed(value, decimals)} ${unit}`;
 }
 
+/** A difference or a gain: signed, ±inf where one side is silence, n/a for no value. */
 export function signedDb(value: number, unit = "dB", decimals = 1): string {
+  if (value === Number.POSITIVE_INFINITY) return `+inf ${unit}`;
+  if (value === Number.NEGATIVE_INFINITY) return `-inf ${unit}`;
   if (!Number.isFinite(value)) return "n/a";
+  const text = fixed(value, decimals);
+  return `${Number(text) > 0 ? "+" : ""}${text} ${unit}`;
+}
+
+/** toFixed without "-0.0" for a value that rounds to zero from below. */
+function fixed(value: number, decimals: number): string {
   const text = value.toFixed(decimals);
-  return `${value > 0 && Number(text) !== 0 ? "+" : ""}${text} ${unit}`;
+  return Number(text) === 0 ? (0).toFixed(decimals) : text;
 }
 
 /** A plain-text table with a header row; columns padded to their widest cell. */

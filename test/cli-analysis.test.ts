@@ -447,6 +447,15 @@ describe.skipIf(!haveFfmpeg)("controlroom loudness and compare", () => {
         },
         /^E_WAV_TRUNCATED: cut\.wav ends at byte \d+, the header promises \d+/,
       ],
+      [
+        "a FLAC cut short",
+        () => {
+          const bytes = readFileSync(tone.flac);
+          writeFileSync(file("cut.flac"), bytes.subarray(0, bytes.length / 2));
+          return file("cut.flac");
+        },
+        /^E_AUDIO_TRUNCATED: cut\.flac is cut short: it decodes to \d\.\d\d s of the 5\.00 s its header promises/,
+      ],
       ["a missing file", () => file("gone.wav"), /^E_FILE_NOT_FOUND: gone\.wav does not exist/],
       [
         "a file that is not audio",
@@ -460,6 +469,19 @@ describe.skipIf(!haveFfmpeg)("controlroom loudness and compare", () => {
       const bad = make();
       expectAudioError(controlroom("loudness", bad), line);
       expectAudioError(controlroom("compare", tone.wav, "--reference", bad), line);
+    });
+
+    it("refuses a plot format it cannot write before measuring anything", () => {
+      for (const args of [
+        ["loudness", file("gone.wav"), "--plot", file("curve.jpg")],
+        ["compare", file("gone.wav"), "--reference", tone.wav, "--plot", file("curve.jpg")],
+      ]) {
+        const result = controlroom(...args);
+        expect(result.status).toBe(EXIT.usage);
+        expect(result.stderr.trim()).toBe(
+          "E_PLOT_FORMAT: curve.jpg: plots are written as .svg, or as .png when rsvg-convert is installed",
+        );
+      }
     });
   });
 

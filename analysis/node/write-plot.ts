@@ -13,15 +13,18 @@ const RSVG_PACKAGE = "librsvg2-bin";
  */
 export async function writePlot(path: string, svg: string): Promise<void> {
   const fileName = basename(path);
+  if (plotFormat(path) === "svg") writeFileAtomic(path, new TextEncoder().encode(svg));
+  else writeFileAtomic(path, await renderPng(svg, fileName));
+}
+
+/**
+ * The format a plot path asks for, or E_PLOT_FORMAT: a command checks it before the
+ * analysis, so a wrong name fails at once rather than after minutes of measuring.
+ */
+export function plotFormat(path: string): "svg" | "png" {
   const extension = extname(path).toLowerCase();
-  if (extension === ".svg") {
-    writeFileAtomic(path, new TextEncoder().encode(svg));
-    return;
-  }
-  if (extension === ".png") {
-    writeFileAtomic(path, await renderPng(svg, fileName));
-    return;
-  }
+  if (extension === ".svg" || extension === ".png") return extension === ".svg" ? "svg" : "png";
+  const fileName = basename(path);
   throw new ControlRoomError(
     "E_PLOT_FORMAT",
     `${fileName}: plots are written as .svg, or as .png when rsvg-convert is installed`,

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { compareToReference } from "../../analysis/compare.ts";
 import { analyzeFile } from "../../analysis/node/analyze-file.ts";
-import { writePlot } from "../../analysis/node/write-plot.ts";
+import { plotFormat, writePlot } from "../../analysis/node/write-plot.ts";
 import { spectrumPlotSvg } from "../../analysis/plot/spectrum-plot.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
@@ -33,6 +33,7 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
       values.reference === undefined ? [] : [values.reference],
       "--reference <file>",
     );
+    if (values.plot !== undefined) plotFormat(values.plot);
     const analyse = async (f: string) => {
       const progress = progressBar(`analysing ${path.basename(f)}`, !values.json);
       return analyzeFile(f, { onProgress: (done, total) => progress.update(done, total) })
@@ -85,31 +86,31 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
             "Integrated",
             db(mix.loudness.integratedLufs, "LUFS"),
             db(reference.loudness.integratedLufs, "LUFS"),
-            difference(comparison.loudnessDifferenceLu, "LU"),
+            signedDb(comparison.loudnessDifferenceLu, "LU"),
           ],
           [
             "Loudness range",
             db(mix.loudness.loudnessRangeLu, "LU"),
             db(reference.loudness.loudnessRangeLu, "LU"),
-            difference(comparison.loudnessRangeDifferenceLu, "LU"),
+            signedDb(comparison.loudnessRangeDifferenceLu, "LU"),
           ],
           [
             "Crest factor",
             db(mix.crestFactorDb, "dB"),
             db(reference.crestFactorDb, "dB"),
-            difference(comparison.crestFactorDifferenceDb, "dB"),
+            signedDb(comparison.crestFactorDifferenceDb, "dB"),
           ],
           ...comparison.bands.map((b) => [
             b.label,
             db(b.mixDb, "dB"),
             db(b.referenceDb, "dB"),
-            difference(b.differenceDb, "dB"),
+            signedDb(b.differenceDb, "dB"),
           ]),
           ...comparison.octaves.map((b) => [
             `${b.label} octave`,
             db(b.mixDb, "dB"),
             db(b.referenceDb, "dB"),
-            difference(b.differenceDb, "dB"),
+            signedDb(b.differenceDb, "dB"),
           ]),
           ["Key", describeKey(mix.key), describeKey(reference.key), ""],
           ["Tempo", describeTempo(mix.tempo), describeTempo(reference.tempo), ""],
@@ -121,16 +122,6 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
     return EXIT.ok;
   },
 };
-
-/**
- * mix − reference as compare.ts defines it: silence against sound differs by ±Infinity, shown
- * as such; only a measure with no value at all (NaN, the crest factor of silence) is n/a.
- */
-function difference(value: number, unit: string): string {
-  if (value === Number.POSITIVE_INFINITY) return `+inf ${unit}`;
-  if (value === Number.NEGATIVE_INFINITY) return `-inf ${unit}`;
-  return signedDb(value, unit);
-}
 
 /**
  * The meter inside analyzeFile names a channel and a frame, not the file; with a mix and a

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { LoudnessReport } from "../../analysis/loudness/loudness-meter.ts";
 import { measureLoudnessFile } from "../../analysis/node/measure-file.ts";
-import { writePlot } from "../../analysis/node/write-plot.ts";
+import { plotFormat, writePlot } from "../../analysis/node/write-plot.ts";
 import { loudnessPlotSvg } from "../../analysis/plot/loudness-plot.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { checkAllPlatforms, type PlatformCheck } from "../../production/delivery/platform-check.ts";
@@ -42,6 +42,7 @@ Reads WAV, FLAC, MP3, Ogg Vorbis and Opus.
         "--target",
       );
     }
+    if (values.plot !== undefined) plotFormat(values.plot);
     const results = [];
     const plots = new Set<string>();
     for (const file of positionals) {

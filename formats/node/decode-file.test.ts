@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -133,5 +133,36 @@ describe("decodeAudioFile", () => {
       code: "E_FILE_NOT_FOUND",
       message: "gone.ogg does not exist",
     });
+  });
+
+  it.each([
+    ["cut.flac", ["-c:a", "flac"]],
+    ["cut-cbr.mp3", ["-c:a", "libmp3lame", "-b:a", "192k"]],
+    ["cut-vbr.mp3", ["-c:a", "libmp3lame", "-q:a", "2"]],
+  ])("refuses %s cut short, by the length its header promises", async (name, codec) => {
+    const whole = encode(`whole-${name}`, 44_100, 2, codec);
+    const path = join(dir, name);
+    const bytes = readFileSync(whole);
+    writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    expect((await decodeAudioFile(whole)).channels[0].length).toBeGreaterThanOrEqual(44_100 - 1152);
+    await expect(decodeAudioFile(path)).rejects.toMatchObject({
+      code: "E_AUDIO_TRUNCATED",
+      message: expect.stringMatching(
+        new RegExp(
+          `^${name.replace(".", "\\.")} is cut short: it decodes to 0\\.\\d+ s of the 1\\.0\\d s its header promises$`,
+        ),
+      ),
+    });
+  });
+
+  it("refuses random bytes behind an MPEG sync word, which have no second frame", async () => {
+    const path = join(dir, "noise.mp3");
+    let state = 7;
+    const random = Buffer.alloc(6000, 0).map(() => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state >>> 24;
+    });
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), random]));
+    await expect(decodeAudioFile(path)).rejects.toMatchObject({ code: "E_AUDIO_UNSUPPORTED" });
   });
 });

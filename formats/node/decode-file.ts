@@ -2,6 +2,7 @@ import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import decode from "audio-decode";
 import { ControlRoomError } from "../../music/errors.ts";
+import { flacPromisedSamples, mpegPromisedSamples, startsMpegStream } from "../stream-headers.ts";
 import { fileError } from "./pending-file.ts";
 import { WavFileReader } from "./wav-file.ts";
 
@@ -13,8 +14,11 @@ export interface DecodedAudio {
   codec: DecodedCodec;
 }
 
-/** Enough for every signature below, including an Ogg page header with its segment table. */
-const SNIFF_BYTES = 512;
+/**
+ * Enough for every signature below, an Ogg page header with its segment table, and the
+ * longest MPEG audio frame (1728 bytes) with the header of the next.
+ */
+const SNIFF_BYTES = 4096;
 
 /**
  * Decodes a whole audio file into memory, for imports and previews of compressed files.
@@ -67,9 +71,43 @@ export async function decodeAudioFile(path: string): Promise<DecodedAudio> {
     );
   }
   const channels = concatenate(parts);
+  checkComplete(fileName, codec, bytes, sampleRate, channels[0].length);
   if (codec === "mp3") return { sampleRate, channels: mp3Channels(bytes, channels), codec };
   return { sampleRate, channels, codec };
 }
+
+/**
+ * The decoders stop quietly where a file is cut short; the length its header promises
+ * (FLAC's STREAMINFO, an MP3's Xing or Info tag) tells a truncated file from a short one.
+ * An MP3 decodes a little longer or shorter than its frames (encoder delay and padding,
+ * a frame or two), so only a shortfall beyond that counts.
+ */
+function checkComplete(
+  fileName: string,
+  codec: DecodedCodec,
+  bytes: Uint8Array,
+  sampleRate: number,
+  frames: number,
+): void {
+  const promised =
+    codec === "flac"
+      ? flacPromisedSamples(bytes)
+      : codec === "mp3"
+        ? mpegPromisedSamples(bytes, id3TagLength(bytes))
+        : null;
+  if (promised === null) return;
+  const slack = codec === "mp3" ? MP3_SLACK_FRAMES : 0;
+  if (frames + slack >= promised) return;
+  const seconds = (n: number) => (n / sampleRate).toFixed(2);
+  throw new ControlRoomError(
+    "E_AUDIO_TRUNCATED",
+    `${fileName} is cut short: it decodes to ${seconds(frames)} s of the ${seconds(promised)} s its header promises`,
+    fileName,
+  );
+}
+
+/** Encoder delay and padding, and the tag frame itself: under 3 MPEG-1 frames. */
+const MP3_SLACK_FRAMES = 3 * 1152;
 
 /**
  * audio-decode folds an MP3 whose two channels are identical into one, because its decoder
@@ -114,10 +152,10 @@ async function sniffCodec(path: string, fileName: string): Promise<DecodedCodec 
     const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
     const codec = codecFromSignature(head.subarray(0, bytesRead));
     if (codec !== "id3") return codec;
-    // Tags with cover art run to megabytes: read just the frame header after the tag.
-    const frame = new Uint8Array(4);
-    const { bytesRead: frameBytes } = await handle.read(frame, 0, 4, id3TagLength(head));
-    return frameBytes === 4 && isMpegAudioFrame(frame) ? "mp3" : null;
+    // Tags with cover art run to megabytes: read just the frames after the tag.
+    const frames = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead: frameBytes } = await handle.read(frames, 0, SNIFF_BYTES, id3TagLength(head));
+    return startsMpegStream(frames.subarray(0, frameBytes), 0) ? "mp3" : null;
   } finally {
     await handle.close();
   }
@@ -143,7 +181,7 @@ function codecFromSignature(b: Uint8Array): DecodedCodec | "id3" | null {
   }
   if (text(0, 4) === "fLaC") return "flac";
   if (text(0, 3) === "ID3") return "id3";
-  if (isMpegAudioFrame(b)) return "mp3";
+  if (startsMpegStream(b, 0)) return "mp3";
   if (text(0, 4) === "OggS" && b.length >= 27) {
     // RFC 3533 §6: the first packet starts after the 27-byte page header and its segment table;
     // Vorbis I spec §4.2.1 and RFC 7845 §5.1 give that packet's signature.
@@ -152,21 +190,6 @@ function codecFromSignature(b: Uint8Array): DecodedCodec | "id3" | null {
     if (text(packet, 8) === "OpusHead") return "opus";
   }
   return null;
-}
-
-/**
- * An MPEG-1/2/2.5 audio frame header (ISO/IEC 11172-3 §2.4.1.3): 11 sync bits, a version other
- * than "reserved", a layer other than "reserved" (which is how ADTS AAC, layer 00, is told apart).
- */
-function isMpegAudioFrame(b: Uint8Array): boolean {
-  return (
-    b.length >= 4 &&
-    b[0] === 0xff &&
-    (b[1] & 0xe0) === 0xe0 &&
-    (b[1] & 0x18) !== 0x08 &&
-    (b[1] & 0x06) !== 0 &&
-    (b[2] & 0xf0) !== 0xf0
-  );
 }
 
 function concatenate(parts: Float32Array[][]): Float32Array[] {

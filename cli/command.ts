@@ -1,10 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ControlRoomError } from "../music/errors.ts";
 
+/** A command's help and what it does; its name, usage line and summary are in cli/main.ts. */
 export interface Command {
-  name: string;
-  usage: string;
-  summary: string;
   help: string;
   run(argv: string[]): Promise<number>;
 }

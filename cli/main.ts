@@ -1,24 +1,61 @@
 import { ControlRoomError } from "../music/errors.ts";
 import type { Command } from "./command.ts";
-import { addTrackCommand } from "./commands/add-track.ts";
-import { compareCommand } from "./commands/compare.ts";
-import { demoCommand } from "./commands/demo.ts";
-import { infoCommand } from "./commands/info.ts";
-import { loudnessCommand } from "./commands/loudness.ts";
-import { masterCommand } from "./commands/master.ts";
-import { newCommand } from "./commands/new.ts";
-import { renderCommand } from "./commands/render.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.ts";
 
-const COMMANDS: Command[] = [
-  newCommand,
-  addTrackCommand,
-  infoCommand,
-  renderCommand,
-  loudnessCommand,
-  masterCommand,
-  compareCommand,
-  demoCommand,
+/**
+ * The commands, each loaded only when it runs: type-stripping and loading every module the
+ * commands need costs more than half a second, which `--help` and a quick `loudness` should
+ * not pay.
+ */
+const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<Command> }[] = [
+  {
+    name: "new",
+    usage: "new <dir>",
+    summary: "create an empty project folder",
+    load: async () => (await import("./commands/new.ts")).newCommand,
+  },
+  {
+    name: "add-track",
+    usage: "add-track <dir> --audio <file>",
+    summary: "import an audio file as a new track",
+    load: async () => (await import("./commands/add-track.ts")).addTrackCommand,
+  },
+  {
+    name: "info",
+    usage: "info <dir> [--json]",
+    summary: "describe a project: song, tempo, sections, tracks, routing",
+    load: async () => (await import("./commands/info.ts")).infoCommand,
+  },
+  {
+    name: "render",
+    usage: "render <dir> -o <file>",
+    summary: "render the mix (and stems) to WAV, FLAC or MP3",
+    load: async () => (await import("./commands/render.ts")).renderCommand,
+  },
+  {
+    name: "loudness",
+    usage: "loudness <file...> [--json]",
+    summary: "measure loudness (BS.1770 / EBU R128) and what each platform will do",
+    load: async () => (await import("./commands/loudness.ts")).loudnessCommand,
+  },
+  {
+    name: "master",
+    usage: "master <dir|file> --profile P -o <dir>",
+    summary: "master a project or a mix file to delivery profiles",
+    load: async () => (await import("./commands/master.ts")).masterCommand,
+  },
+  {
+    name: "compare",
+    usage: "compare <file> --reference <file>",
+    summary: "compare a mix with a reference track: tonal balance, loudness, dynamics",
+    load: async () => (await import("./commands/compare.ts")).compareCommand,
+  },
+  {
+    name: "demo",
+    usage: "demo [-o <file>]",
+    summary: "build the demo song (first run) and render it",
+    load: async () => (await import("./commands/demo.ts")).demoCommand,
+  },
 ];
 
 function usage(): string {
@@ -46,12 +83,13 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`E_USAGE: unknown command "${name}"\n\n${usage()}`);
     return EXIT.usage;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    console.log(command.help);
-    return EXIT.ok;
-  }
   try {
-    return await command.run(rest);
+    const loaded = await command.load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(loaded.help);
+      return EXIT.ok;
+    }
+    return await loaded.run(rest);
   } catch (error) {
     const code = exitCodeFor(error);
     if (error instanceof ControlRoomError) {

@@ -6,9 +6,6 @@ import { type Command, parseCommandLine, requirePositional } from "../command.ts
 import { EXIT } from "../exit-codes.ts";
 
 export const addTrackCommand: Command = {
-  name: "add-track",
-  usage: "add-track <dir> --audio <file>",
-  summary: "import an audio file as a new track",
   help: `controlroom add-track <dir> --audio <file> [--name N] [--json]
 
 Copies the file into <dir>/audio/ and adds a track with one clip that plays it from bar 1.

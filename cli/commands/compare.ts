@@ -10,9 +10,6 @@ import { db, signedDb, table } from "../format-table.ts";
 import { progressBar } from "../progress.ts";
 
 export const compareCommand: Command = {
-  name: "compare",
-  usage: "compare <file> --reference <file>",
-  summary: "compare a mix with a reference track: tonal balance, loudness, dynamics",
   help: `controlroom compare <file> --reference <file> [--plot <file.svg>] [--json]
 
 Analyses both files and prints the differences: tonal balance in four bands and in

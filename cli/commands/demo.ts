@@ -12,9 +12,6 @@ import { describeRender } from "./render.ts";
 const DEMO_DIR = fileURLToPath(new URL("../../examples/demo-song/", import.meta.url));
 
 export const demoCommand: Command = {
-  name: "demo",
-  usage: "demo [-o <file>]",
-  summary: "build the demo song (first run) and render it",
   help: `controlroom demo [-o <file>] [--json]
 
 Generates the demo song into examples/demo-song/ if it is not there yet, renders its mix

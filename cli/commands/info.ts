@@ -6,9 +6,6 @@ import { type Command, parseCommandLine, requirePositional } from "../command.ts
 import { EXIT } from "../exit-codes.ts";
 
 export const infoCommand: Command = {
-  name: "info",
-  usage: "info <dir> [--json]",
-  summary: "describe a project: song, tempo, sections, tracks, routing",
   help: `controlroom info <dir> [--json]
 
 Reads and validates <dir>/project.json and prints what it holds.

@@ -11,9 +11,6 @@ import { clock, db, signedDb, table } from "../format-table.ts";
 import { progressBar } from "../progress.ts";
 
 export const loudnessCommand: Command = {
-  name: "loudness",
-  usage: "loudness <file...> [--json]",
-  summary: "measure loudness (BS.1770 / EBU R128) and what each platform will do",
   help: `controlroom loudness <file...> [--json] [--plot <file.svg>] [--target LUFS]
 
 Measures integrated loudness, loudness range, true peak, sample peak and the maximum

@@ -14,9 +14,6 @@ import { db, signedDb, table } from "../format-table.ts";
 import { progressBar } from "../progress.ts";
 
 export const masterCommand: Command = {
-  name: "master",
-  usage: "master <dir|file> --profile P -o <dir>",
-  summary: "master a project or a mix file to delivery profiles",
   help: `controlroom master <dir|file> --profile <p[,p...]|all> -o <dir> [--json]
 
 Writes one master per profile into <dir>: normalised to the profile's loudness target,

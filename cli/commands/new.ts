@@ -3,9 +3,6 @@ import { type Command, parseCommandLine, requirePositional } from "../command.ts
 import { EXIT } from "../exit-codes.ts";
 
 export const newCommand: Command = {
-  name: "new",
-  usage: "new <dir>",
-  summary: "create an empty project folder",
   help: `controlroom new <dir> [--title T] [--sample-rate N] [--json]
 
 Creates <dir>/project.json (120 BPM, 4/4, 48 kHz unless told otherwise) and <dir>/audio/.

@@ -15,9 +15,6 @@ import { parseTimeArgument } from "../time-argument.ts";
 import { describeMasters } from "./master.ts";
 
 export const renderCommand: Command = {
-  name: "render",
-  usage: "render <dir> -o <file>",
-  summary: "render the mix (and stems) to WAV, FLAC or MP3",
   help: `controlroom render <dir> -o <file> [options]
 
 Renders the project's mix through every channel strip, bus and the master limiter.

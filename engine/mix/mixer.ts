@@ -1,3 +1,4 @@
+import { LoudnessMeterProcessor } from "../../analysis/loudness/meter-processor.ts";
 import { LimiterProcessor } from "../dsp/limiter.ts";
 import { ChannelStripProcessor, type StripIO } from "../strip/channel-strip.ts";
 import { ClipPlayer } from "./clip-player.ts";
@@ -52,6 +53,8 @@ export interface MixerOptions {
   renders?: readonly number[];
   /** Chunk buffers to use instead of private ones, e.g. views on shared memory. */
   chunks?: TrackChunk[];
+  /** Meter the master output: momentary, short-term and true peak, read at any block. */
+  meterMaster?: boolean;
 }
 
 /**
@@ -73,6 +76,8 @@ export class Mixer {
   private readonly busInputs: (Stereo | null)[];
   private readonly masterStrip: ChannelStripProcessor;
   private readonly limiter: LimiterProcessor | null;
+  /** The master's loudness meter (BS.1770-5, EBU Tech 3341), after the limiter. */
+  readonly masterMeter: LoudnessMeterProcessor | null;
   private readonly io: StripIO;
   private readonly key: Stereo;
   private readonly masterIn: Stereo;
@@ -106,6 +111,8 @@ export class Mixer {
     this.masterStrip.prepare(plan.sampleRate, blockFrames);
     this.limiter = plan.master.limiter.enabled ? new LimiterProcessor(plan.master.limiter) : null;
     this.limiter?.prepare(plan.sampleRate, blockFrames);
+    this.masterMeter = options.meterMaster ? new LoudnessMeterProcessor() : null;
+    this.masterMeter?.prepare(plan.sampleRate, 2, blockFrames);
     const maxSends = Math.max(0, ...plan.tracks.map((t) => t.strip.sends.length));
     const sends = Array.from({ length: maxSends }, block);
     this.key = block();
@@ -177,6 +184,7 @@ export class Mixer {
       this.io.keyRight = null;
       this.masterStrip.process(this.io, n, at);
       this.limiter?.process(this.io.left, this.io.right, n);
+      this.masterMeter?.process(this.io.left, this.io.right, n);
       copy(this.io.left, 0, this.master.left, offset, n);
       copy(this.io.right, 0, this.master.right, offset, n);
     }

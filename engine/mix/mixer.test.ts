@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { LoudnessMeterProcessor } from "../../analysis/loudness/meter-processor.ts";
+import { Project, SCHEMA_VERSION } from "../../music/project.ts";
+import { neutralStrip } from "../../music/strip.ts";
+import { planMix } from "./mix-plan.ts";
+import { Mixer } from "./mixer.ts";
+import { MemorySource } from "./source.ts";
+
+const RATE = 48_000;
+
+function tone(frequency: number, amplitude: number, frames: number): Float64Array {
+  return Float64Array.from(
+    { length: frames },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * i) / RATE),
+  );
+}
+
+describe("the mixer's master meter", () => {
+  it("reads momentary, short-term and true peak of exactly what leaves the master", () => {
+    const frames = 4 * RATE;
+    const project = Project.parse({
+      schemaVersion: SCHEMA_VERSION,
+      song: { title: "Meter", sampleRate: RATE },
+      sources: [{ id: "s", file: "audio/s.wav", sampleRate: RATE, channels: 2, frames }],
+      tracks: [
+        {
+          id: "t",
+          name: "Tone",
+          kind: "audio",
+          strip: { ...neutralStrip(), panLaw: "0dB", faderDb: -6 },
+          clips: [{ id: "c", sourceId: "s", startTick: 0, lengthFrames: frames }],
+        },
+      ],
+    });
+    const plan = planMix(project, RATE);
+    const sources = new Map([
+      ["s", new MemorySource(RATE, [tone(997, 0.5, frames), tone(997, 0.5, frames)])],
+    ]);
+    const mixer = new Mixer(plan, sources, {
+      blockFrames: 256,
+      chunkFrames: 4096,
+      meterMaster: true,
+    });
+    const outside = new LoudnessMeterProcessor();
+    outside.prepare(RATE, 2, 4096);
+    for (let at = 0; at < frames; at += 4096) {
+      const n = Math.min(4096, frames - at);
+      mixer.renderTracks(mixer.sourceTracks, at, n);
+      mixer.renderMix(at, n);
+      outside.process(mixer.master.left, mixer.master.right, n);
+      const meter = mixer.masterMeter!;
+      expect(meter.momentaryLufs).toBe(outside.momentaryLufs);
+      expect(meter.shortTermLufs).toBe(outside.shortTermLufs);
+      expect(meter.truePeakDbtp).toBe(outside.truePeakDbtp);
+    }
+    // A 997 Hz sine of amplitude 0.25 (0.5, −6 dB) in both channels: each has a mean square
+    // of 0.25²/2, their sum is 0.25², and −0.691 dB cancels the K-weighting's +0.691 dB at
+    // 997 Hz, so −12.04 LUFS; its true peak is 0.25, −12.04 dBTP.
+    expect(mixer.masterMeter!.shortTermLufs).toBeCloseTo(20 * Math.log10(0.25), 1);
+    expect(mixer.masterMeter!.truePeakDbtp).toBeCloseTo(20 * Math.log10(0.25), 1);
+  });
+
+  it("is not there unless asked for", () => {
+    const project = Project.parse({
+      schemaVersion: SCHEMA_VERSION,
+      song: { title: "x", sampleRate: RATE },
+    });
+    expect(
+      new Mixer(planMix(project, RATE), new Map(), { blockFrames: 64, chunkFrames: 64 })
+        .masterMeter,
+    ).toBeNull();
+  });
+});

@@ -79,7 +79,7 @@ const every: Operation[] = [
   },
   {
     type: "section.add",
-    section: { id: "v1", name: "Verse", startTick: 0, lengthTicks: 16 * PPQ },
+    section: { id: "v1", name: "Verse", startTick: 0, lengthTicks: 16 * PPQ, colour: "#4a90d9" },
   },
   { type: "song.set", changes: { title: "Renamed", sampleRate: 44_100 } },
   {

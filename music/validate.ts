@@ -123,6 +123,18 @@ export function checkProjectIntegrity(project: Project, fileName = "project.json
         fail(`${field}.fadeIn`, `fades of clip "${clip.id}" are longer than the clip`);
       }
     });
+    if (track.kind !== "instrument" && track.noteClips.length > 0) {
+      fail(
+        `${at}.noteClips`,
+        `only an instrument track plays notes; "${track.name}" is ${track.kind === "bus" ? "a bus" : "an audio track"}`,
+      );
+    }
+    if (track.kind !== "instrument" && track.instrument !== undefined) {
+      fail(`${at}.instrument`, `only an instrument track has an instrument`);
+    }
+    track.noteClips.forEach((clip, c) => {
+      unique("clip", clip.id, `${at}.noteClips.${c}.id`);
+    });
     checkAutomation(track.automation, `${at}.automation`, track.strip.sends, fail);
   });
   checkAutomation(project.master.automation, "master.automation", [], fail);

@@ -190,7 +190,12 @@ function mutate(p: Project, op: Operation): Operation {
       const { track, index, clip } = findClip(p, op.clipId);
       const source = p.sources.find((s) => s.id === clip.sourceId);
       if (!source) throw opError(`clip "${clip.id}" refers to a missing source`, "clipId");
-      const splitFrames = sourceFramesBetween(p, source, clip.startTick, op.atTick);
+      const splitFrames = sourceFramesBetween(
+        p,
+        { sampleRate: source.sampleRate * clip.playbackRate },
+        clip.startTick,
+        op.atTick,
+      );
       if (splitFrames <= 0 || splitFrames >= clip.lengthFrames) {
         throw opError(`tick ${op.atTick} is not inside clip "${clip.id}"`, "atTick");
       }

@@ -63,6 +63,11 @@ export const AudioClip = z.strictObject({
   offsetFrames: z.number().int().min(0).default(0),
   lengthFrames: z.number().int().min(1),
   gainDb: z.number().min(-144).max(24).default(0),
+  /**
+   * Varispeed, as a constant-rate warp: the clip plays its lengthFrames of source in
+   * lengthFrames / (playbackRate · sourceRate) seconds, pitch moving with speed.
+   */
+  playbackRate: z.number().min(0.0625).max(16).default(1),
   mute: z.boolean().default(false),
   fadeIn: Fade.default({ frames: 0, shape: "linear" }),
   fadeOut: Fade.default({ frames: 0, shape: "linear" }),

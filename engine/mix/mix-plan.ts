@@ -26,6 +26,8 @@ export interface PlannedClip {
   frames: number;
   /** First source frame it plays (at the source's rate). */
   offsetFrames: number;
+  /** Varispeed: source frames played per source-rate frame of time (1 = as recorded). */
+  playbackRate: number;
   gain: number;
   fadeInFrames: number;
   fadeInShape: FadeShape;
@@ -94,7 +96,8 @@ export function planMix(project: Project, sampleRate: number): MixPlan {
           clip.id,
         );
       }
-      const ratio = sampleRate / source.sampleRate;
+      // Render frames per source frame: the rate conversion, sped up or slowed by varispeed.
+      const ratio = sampleRate / (source.sampleRate * clip.playbackRate);
       const startFrame = Math.round(toFrame(clip.startTick));
       const frames = Math.round(clip.lengthFrames * ratio);
       endFrame = Math.max(endFrame, startFrame + frames);
@@ -104,6 +107,7 @@ export function planMix(project: Project, sampleRate: number): MixPlan {
         startFrame,
         frames,
         offsetFrames: clip.offsetFrames,
+        playbackRate: clip.playbackRate,
         gain: clip.mute ? 0 : 10 ** (clip.gainDb / 20),
         fadeInFrames: Math.min(frames, Math.round(clip.fadeIn.frames * ratio)),
         fadeInShape: clip.fadeIn.shape,

@@ -44,7 +44,7 @@ describe("varispeed clips", () => {
     [44_100, 48_000, 1.25],
     [48_000, 44_100, 0.8],
   ])(
-    "a 1 kHz tone at %i Hz played at %f on a %i Hz render sounds at rate × 1 kHz",
+    "a 1 kHz tone recorded at %i Hz, rendered at %i Hz, played at ×%f sounds at rate × 1 kHz",
     (sourceRate, renderRate, rate) => {
       const seconds = 2;
       const tone = Float64Array.from({ length: seconds * sourceRate }, (_, i) =>

@@ -1,16 +1,24 @@
 import { z } from "zod";
+import { deleteSection, duplicateSection, moveSection, setCell } from "./arrangement.ts";
 import { ControlRoomError } from "./errors.ts";
 import {
   AudioClip,
   AudioSource,
+  AutomationLane,
   AutomationPoint,
+  Chord,
+  Colour,
+  Instrument,
   MASTER,
+  NoteClip,
   type Project,
   Section,
   Song,
+  Syllable,
   Track,
 } from "./project.ts";
 import { Tempo, TempoMap } from "./tempo-map.ts";
+import { setTimeline, type Timeline, timelineOf } from "./timeline.ts";
 import { parseProject } from "./validate.ts";
 
 /**
@@ -107,6 +115,73 @@ const leafOperations = [
     index: z.number().int().min(0).optional(),
   }),
   z.strictObject({ type: z.literal("section.remove"), sectionId: Id }),
+  z.strictObject({
+    type: z.literal("section.set"),
+    sectionId: Id,
+    changes: z.strictObject({ name: z.string().min(1).max(200), colour: Colour }).partial(),
+  }),
+  /** Moves a section and everything in it to start at toTick; what lay between closes up. */
+  z.strictObject({
+    type: z.literal("section.move"),
+    sectionId: Id,
+    toTick: z.number().int().min(0),
+  }),
+  /** A copy of the section and everything in it follows it. */
+  z.strictObject({
+    type: z.literal("section.duplicate"),
+    sectionId: Id,
+    name: z.string().min(1).max(200).optional(),
+  }),
+  /** Removes the section and everything in it; what follows moves up. */
+  z.strictObject({ type: z.literal("section.delete"), sectionId: Id }),
+  /** One cell of the arrangement matrix: does this track play in this section? */
+  z.strictObject({
+    type: z.literal("arrangement.set"),
+    trackId: Id,
+    sectionId: Id,
+    playing: z.boolean(),
+    fromSectionId: Id.optional(),
+  }),
+  /** Replaces everything at a tick at once: what undoes a rearrangement. */
+  z.strictObject({
+    type: z.literal("timeline.set"),
+    timeline: z.strictObject({
+      tempo: Tempo,
+      sections: z.array(Section),
+      chords: z.array(Chord),
+      masterAutomation: z.array(AutomationLane),
+      tracks: z.array(
+        z.strictObject({
+          id: Id,
+          clips: z.array(AudioClip),
+          noteClips: z.array(NoteClip),
+          automation: z.array(AutomationLane),
+          lyrics: z.array(Syllable),
+        }),
+      ),
+    }),
+  }),
+  z.strictObject({ type: z.literal("chord.add"), chord: Chord }),
+  z.strictObject({ type: z.literal("chord.remove"), tick: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal("lyrics.set"), trackId: Id, lyrics: z.array(Syllable) }),
+  z.strictObject({
+    type: z.literal("track.setInstrument"),
+    trackId: Id,
+    instrument: Instrument.optional(),
+  }),
+  z.strictObject({
+    type: z.literal("noteClip.add"),
+    trackId: Id,
+    clip: NoteClip,
+    index: z.number().int().min(0).optional(),
+  }),
+  z.strictObject({ type: z.literal("noteClip.remove"), clipId: Id }),
+  /** Replaces a note clip's contents or placement: notes, controllers, start, length, mute. */
+  z.strictObject({
+    type: z.literal("noteClip.set"),
+    clipId: Id,
+    changes: NoteClip.omit({ id: true }).partial(),
+  }),
   z.strictObject({ type: z.literal("song.set"), changes: Song.partial() }),
   z.strictObject({ type: z.literal("tempo.set"), tempo: Tempo }),
 ] as const;
@@ -332,6 +407,77 @@ function mutate(p: Project, op: Operation): Operation {
       const [section] = p.sections.splice(index, 1);
       return { type: "section.add", section, index };
     }
+    case "section.set": {
+      const section = p.sections.find((x) => x.id === op.sectionId);
+      if (!section) throw opError(`there is no section "${op.sectionId}"`, "sectionId");
+      const previous: Record<string, unknown> = {};
+      for (const key of Object.keys(op.changes) as (keyof typeof op.changes)[]) {
+        previous[key] = section[key];
+      }
+      Object.assign(section, op.changes);
+      return { type: "section.set", sectionId: section.id, changes: previous };
+    }
+    case "section.move":
+      return rearranged(p, moveSection(p, op.sectionId, op.toTick));
+    case "section.duplicate": {
+      const { timeline, copyId } = duplicateSection(p, op.sectionId);
+      if (op.name !== undefined) timeline.sections.find((x) => x.id === copyId)!.name = op.name;
+      return rearranged(p, timeline);
+    }
+    case "section.delete":
+      return rearranged(p, deleteSection(p, op.sectionId));
+    case "arrangement.set":
+      return rearranged(p, setCell(p, op.trackId, op.sectionId, op.playing, op.fromSectionId));
+    case "timeline.set":
+      return rearranged(p, op.timeline);
+    case "chord.add": {
+      const index = p.chords.findIndex((c) => c.tick === op.chord.tick);
+      const previous = index === -1 ? null : p.chords.splice(index, 1)[0];
+      p.chords.push(structuredClone(op.chord));
+      p.chords.sort((a, b) => a.tick - b.tick);
+      return previous
+        ? { type: "chord.add", chord: previous }
+        : { type: "chord.remove", tick: op.chord.tick };
+    }
+    case "chord.remove": {
+      const index = p.chords.findIndex((c) => c.tick === op.tick);
+      if (index === -1) throw opError(`there is no chord at tick ${op.tick}`, "tick");
+      const [chord] = p.chords.splice(index, 1);
+      return { type: "chord.add", chord };
+    }
+    case "lyrics.set": {
+      const track = findTrack(p, op.trackId);
+      const previous = track.lyrics;
+      track.lyrics = structuredClone(op.lyrics).sort((a, b) => a.tick - b.tick);
+      return { type: "lyrics.set", trackId: track.id, lyrics: previous };
+    }
+    case "track.setInstrument": {
+      const track = findTrack(p, op.trackId);
+      const previous = track.instrument;
+      if (op.instrument === undefined) delete track.instrument;
+      else track.instrument = structuredClone(op.instrument);
+      return { type: "track.setInstrument", trackId: track.id, instrument: previous };
+    }
+    case "noteClip.add": {
+      const track = findTrack(p, op.trackId);
+      const index = Math.min(op.index ?? track.noteClips.length, track.noteClips.length);
+      track.noteClips.splice(index, 0, structuredClone(op.clip));
+      return { type: "noteClip.remove", clipId: op.clip.id };
+    }
+    case "noteClip.remove": {
+      const { track, index } = findNoteClip(p, op.clipId);
+      const [clip] = track.noteClips.splice(index, 1);
+      return { type: "noteClip.add", trackId: track.id, clip, index };
+    }
+    case "noteClip.set": {
+      const { clip } = findNoteClip(p, op.clipId);
+      const previous: Record<string, unknown> = {};
+      for (const key of Object.keys(op.changes) as (keyof typeof op.changes)[]) {
+        previous[key] = structuredClone(clip[key]);
+      }
+      Object.assign(clip, structuredClone(op.changes));
+      return { type: "noteClip.set", clipId: clip.id, changes: previous };
+    }
     case "song.set": {
       const previous: Record<string, unknown> = {};
       for (const key of Object.keys(op.changes) as (keyof Project["song"])[]) {
@@ -380,6 +526,24 @@ function findClip(p: Project, clipId: string): { track: Track; index: number; cl
     if (index !== -1) return { track, index, clip: track.clips[index] };
   }
   throw opError(`there is no clip "${clipId}"`, "clipId");
+}
+
+function findNoteClip(
+  p: Project,
+  clipId: string,
+): { track: Track; index: number; clip: Project["tracks"][number]["noteClips"][number] } {
+  for (const track of p.tracks) {
+    const index = track.noteClips.findIndex((c) => c.id === clipId);
+    if (index !== -1) return { track, index, clip: track.noteClips[index] };
+  }
+  throw opError(`there is no note clip "${clipId}"`, "clipId");
+}
+
+/** Puts a rearranged timeline in place and returns what restores the one before. */
+function rearranged(p: Project, timeline: Timeline): Operation {
+  const before = timelineOf(p);
+  setTimeline(p, timeline);
+  return { type: "timeline.set", timeline: before };
 }
 
 function automationOf(p: Project, owner: string): Project["master"]["automation"] {

@@ -27,6 +27,12 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     load: async () => (await import("./commands/info.ts")).infoCommand,
   },
   {
+    name: "arrange",
+    usage: "arrange <dir> [--move S --after S]",
+    summary: "show which track plays in which section; move, copy or cut sections",
+    load: async () => (await import("./commands/arrange.ts")).arrangeCommand,
+  },
+  {
     name: "render",
     usage: "render <dir> -o <file>",
     summary: "render the mix (and stems) to WAV, FLAC or MP3",

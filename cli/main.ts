@@ -57,6 +57,12 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     load: async () => (await import("./commands/compare.ts")).compareCommand,
   },
   {
+    name: "export",
+    usage: "export <dir> -o <file>",
+    summary: "write the project for another tool: a chord sheet, MIDI, DAWproject",
+    load: async () => (await import("./commands/export.ts")).exportCommand,
+  },
+  {
     name: "demo",
     usage: "demo [-o <file>]",
     summary: "build the demo song (first run) and render it",

@@ -1,0 +1,54 @@
+import path from "node:path";
+import { writeFileAtomic } from "../../formats/node/pending-file.ts";
+import { loadProjectFolder } from "../../formats/node/project-folder.ts";
+import { chordSheet } from "../../music/chordpro.ts";
+import { ControlRoomError } from "../../music/errors.ts";
+import { type Command, parseCommandLine, requirePositional } from "../command.ts";
+import { EXIT } from "../exit-codes.ts";
+
+/** What each kind of file is made from a project folder; the extension of -o chooses. */
+const EXPORTERS: Record<
+  string,
+  { what: string; write(dir: string, file: string): Promise<string> }
+> = {
+  ".cho": { what: "ChordPro chord sheet", write: writeChordSheet },
+  ".chordpro": { what: "ChordPro chord sheet", write: writeChordSheet },
+};
+
+export const exportCommand: Command = {
+  help: `controlroom export <dir> -o <file>
+
+Writes the project in <dir> for another tool; the extension of <file> chooses what:
+${Object.entries(EXPORTERS)
+  .map(([extension, e]) => `  ${extension.padEnd(12)} ${e.what}`)
+  .join("\n")}
+
+The file appears only when it is complete.`,
+  async run(argv) {
+    const { values, positionals } = parseCommandLine("export", argv, {
+      output: { type: "string", short: "o" },
+    });
+    const dir = requirePositional("export", positionals, "<dir>");
+    const file = requirePositional(
+      "export",
+      values.output === undefined ? [] : [values.output],
+      "-o <file>",
+    );
+    const exporter = EXPORTERS[path.extname(file).toLowerCase()];
+    if (!exporter) {
+      throw new ControlRoomError(
+        "E_USAGE",
+        `export: ${path.basename(file)}: choose a file ending in ${Object.keys(EXPORTERS).join(", ")}`,
+        "-o",
+      );
+    }
+    console.log(await exporter.write(dir, file));
+    return EXIT.ok;
+  },
+};
+
+async function writeChordSheet(dir: string, file: string): Promise<string> {
+  const project = await loadProjectFolder(dir);
+  writeFileAtomic(file, new TextEncoder().encode(chordSheet(project)));
+  return `wrote ${file}: the chord sheet of "${project.song.title}", ${project.chords.length} chords`;
+}

@@ -23,8 +23,7 @@
  * Confidence is the pulse clarity (Lartillot et al. 2008, ISMIR): the normalised
  * autocorrelation at the winner's beat multiples, 1 for a metronome and near 0 for noise.
  */
-import { FrameCutter } from "./frame-cutter.ts";
-import { HannFft, powerOfTwoAtLeast } from "./hann-fft.ts";
+import { SpectralFlux } from "./spectral-flux.ts";
 
 type Samples = ArrayLike<number>;
 
@@ -43,8 +42,6 @@ export interface TempoDetectorOptions {
 }
 
 const ONSET_FRAMES_PER_SECOND = 100;
-/** γ of the log compression log(1 + γ·|X|), |X| scaled so a full-scale sine is 1 (Müller §6.1.2). */
-const COMPRESSION = 100;
 const BEAT_MULTIPLES = 4;
 const GRID_BPM = 0.01;
 const PREFERRED_BPM = 120;
@@ -59,12 +56,7 @@ export class TempoDetector {
   readonly #minBpm: number;
   readonly #maxBpm: number;
   readonly #framesPerSecond: number;
-  readonly #fft: HannFft;
-  readonly #cutter: FrameCutter;
-  readonly #powers: Float64Array;
-  readonly #magnitudeScale: number;
-  readonly #previous: Float64Array;
-  #hasPrevious = false;
+  readonly #flux: SpectralFlux;
 
   readonly #maxLag: number;
   /** Σ e[t]·e[t−l] for l = 0 … maxLag. */
@@ -78,15 +70,9 @@ export class TempoDetector {
   constructor(options: TempoDetectorOptions) {
     this.#minBpm = options.minBpm ?? 60;
     this.#maxBpm = options.maxBpm ?? 200;
-    const hop = Math.round(options.sampleRate / ONSET_FRAMES_PER_SECOND);
-    this.#framesPerSecond = options.sampleRate / hop;
-    // About 40 ms: short enough to place a drum hit within a frame or two.
-    const size = powerOfTwoAtLeast(options.sampleRate * 0.04);
-    this.#fft = new HannFft(size);
-    this.#cutter = new FrameCutter(size, hop);
-    this.#powers = new Float64Array(this.#fft.bins);
-    this.#previous = new Float64Array(this.#fft.bins);
-    this.#magnitudeScale = 2 / this.#fft.windowSum;
+    // About 40 ms frames: short enough to place a drum hit within a frame or two.
+    this.#flux = new SpectralFlux(options.sampleRate, 0.04, 1 / ONSET_FRAMES_PER_SECOND);
+    this.#framesPerSecond = options.sampleRate / this.#flux.hop;
     this.#maxLag =
       Math.ceil((BEAT_MULTIPLES * 60 * this.#framesPerSecond) / this.#minBpm) + KERNEL_REACH;
     this.#products = new Float64Array(this.#maxLag + 1);
@@ -95,7 +81,10 @@ export class TempoDetector {
   }
 
   add(channels: readonly Samples[], offset: number, frames: number): void {
-    this.#cutter.add(channels, offset, frames, (frame) => this.#onset(frame));
+    // The first frame has nothing before it: its "rise" from zero is not an onset.
+    this.#flux.add(channels, offset, frames, (flux, index) => {
+      if (index > 0) this.#push(flux);
+    });
   }
 
   tempo(): TempoEstimate | null {
@@ -160,24 +149,6 @@ export class TempoDetector {
       bpm: Math.round(best.bpm * 100) / 100,
       confidence: Math.min(1, Math.max(0, clarity)),
     };
-  }
-
-  #onset(frame: Float64Array): void {
-    const p = this.#powers;
-    this.#fft.powers(frame, p);
-    let flux = 0;
-    for (let k = 0; k < p.length; k++) {
-      const level = Math.log1p(COMPRESSION * this.#magnitudeScale * Math.sqrt(p[k]));
-      const rise = level - this.#previous[k];
-      if (rise > 0) flux += rise;
-      this.#previous[k] = level;
-    }
-    // The first frame has nothing before it: its "rise" from zero is not an onset.
-    if (!this.#hasPrevious) {
-      this.#hasPrevious = true;
-      return;
-    }
-    this.#push(flux);
   }
 
   #push(value: number): void {

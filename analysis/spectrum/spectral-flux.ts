@@ -1,0 +1,63 @@
+import { FrameCutter } from "./frame-cutter.ts";
+import { HannFft, powerOfTwoAtLeast } from "./hann-fft.ts";
+
+type Samples = ArrayLike<number>;
+
+/** γ of the log compression log(1 + γ·|X|), |X| scaled so a full-scale sine is 1 (Müller §6.1.2). */
+const COMPRESSION = 100;
+
+/**
+ * Onset strength: the spectral flux of log-compressed magnitudes, half-wave rectified
+ * (Müller 2015, "Fundamentals of Music Processing", §6.1.2), one value per hop. Value n
+ * describes the frame starting at sample n·hop, whose centre is `centreSeconds(n)`.
+ * The first frame has nothing before it, so its value is 0.
+ */
+export class SpectralFlux {
+  readonly hop: number;
+  readonly size: number;
+  readonly #sampleRate: number;
+  readonly #fft: HannFft;
+  readonly #cutter: FrameCutter;
+  readonly #powers: Float64Array;
+  readonly #previous: Float64Array;
+  readonly #magnitudeScale: number;
+  #frames = 0;
+
+  /** `frameSeconds` is rounded up to a power-of-two frame; `hopSeconds` to whole samples. */
+  constructor(sampleRate: number, frameSeconds: number, hopSeconds: number) {
+    this.#sampleRate = sampleRate;
+    this.hop = Math.max(1, Math.round(sampleRate * hopSeconds));
+    this.size = powerOfTwoAtLeast(sampleRate * frameSeconds);
+    this.#fft = new HannFft(this.size);
+    this.#cutter = new FrameCutter(this.size, Math.min(this.hop, this.size));
+    this.#powers = new Float64Array(this.#fft.bins);
+    this.#previous = new Float64Array(this.#fft.bins);
+    this.#magnitudeScale = 2 / this.#fft.windowSum;
+  }
+
+  /** Feeds audio (channels are averaged) and calls `onValue` with each new flux value. */
+  add(
+    channels: readonly Samples[],
+    offset: number,
+    frames: number,
+    onValue: (flux: number, index: number) => void,
+  ): void {
+    this.#cutter.add(channels, offset, frames, (frame) => {
+      const p = this.#powers;
+      this.#fft.powers(frame, p);
+      let flux = 0;
+      for (let k = 0; k < p.length; k++) {
+        const level = Math.log1p(COMPRESSION * this.#magnitudeScale * Math.sqrt(p[k]));
+        const rise = level - this.#previous[k];
+        if (rise > 0) flux += rise;
+        this.#previous[k] = level;
+      }
+      const index = this.#frames++;
+      onValue(index === 0 ? 0 : flux, index);
+    });
+  }
+
+  centreSeconds(index: number): number {
+    return (index * this.hop + this.size / 2) / this.#sampleRate;
+  }
+}

@@ -57,6 +57,12 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     load: async () => (await import("./commands/compare.ts")).compareCommand,
   },
   {
+    name: "import",
+    usage: "import <file> <dir>",
+    summary: "make a project from a MIDI file or a DAWproject",
+    load: async () => (await import("./commands/import.ts")).importCommand,
+  },
+  {
     name: "export",
     usage: "export <dir> -o <file>",
     summary: "write the project for another tool: a chord sheet, MIDI, DAWproject",

@@ -177,6 +177,27 @@ export const AutomationLane = z.strictObject({
 });
 export type AutomationLane = z.infer<typeof AutomationLane>;
 
+/**
+ * A device (plug-in or built-in processor) from another program that Control Room does not
+ * model. It does not play here; it is kept so an export can hand it back, with its saved
+ * state (a file in the project's `plugins/` folder) if it had one.
+ */
+export const ForeignDevice = z.strictObject({
+  /** The interchange format it came from. */
+  format: z.literal("dawproject"),
+  /** What the format calls it, e.g. `Vst3Plugin`, `ClapPlugin`, `Equalizer`. */
+  kind: z.string().min(1).max(100),
+  name: z.string().max(200),
+  /** The device's element as the format writes it. */
+  xml: z.string().max(4_000_000),
+  stateFile: z
+    .string()
+    .regex(/^plugins\/[^/\\]+$/, "must be a file name inside plugins/")
+    .refine((f) => !f.includes(".."), "must not climb out of the project")
+    .optional(),
+});
+export type ForeignDevice = z.infer<typeof ForeignDevice>;
+
 export const MASTER = "master";
 
 export const TrackKind = z.enum(["audio", "instrument", "bus"]);
@@ -196,6 +217,8 @@ export const Track = z.strictObject({
   instrument: Instrument.optional(),
   lyrics: z.array(Syllable).default([]),
   automation: z.array(AutomationLane).default([]),
+  /** Devices from another program, kept but not played (see ForeignDevice). */
+  devices: z.array(ForeignDevice).max(256).optional(),
 });
 export type Track = z.infer<typeof Track>;
 
@@ -204,6 +227,8 @@ export const Master = z.strictObject({
   strip: ChannelStrip.default(ChannelStrip.parse({ panLaw: "0dB" })),
   limiter: Limiter.default(Limiter.parse({})),
   automation: z.array(AutomationLane).default([]),
+  /** Devices from another program, kept but not played (see ForeignDevice). */
+  devices: z.array(ForeignDevice).max(256).optional(),
 });
 export type Master = z.infer<typeof Master>;
 

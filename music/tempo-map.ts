@@ -6,7 +6,7 @@ export const PPQ = 960;
 
 export const TempoChange = z.strictObject({
   tick: z.number().int().min(0),
-  bpm: z.number().min(10).max(999),
+  bpm: z.number().min(1).max(999),
 });
 export type TempoChange = z.infer<typeof TempoChange>;
 

@@ -1,4 +1,6 @@
 import path from "node:path";
+import { exportDawproject } from "../../formats/dawproject/node/export-file.ts";
+import { exportMidiFile } from "../../formats/midi/node/import-midi-file.ts";
 import { writeFileAtomic } from "../../formats/node/pending-file.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import { chordSheet } from "../../music/chordpro.ts";
@@ -11,6 +13,9 @@ const EXPORTERS: Record<
   string,
   { what: string; write(dir: string, file: string): Promise<string> }
 > = {
+  ".dawproject": { what: "DAWproject, with the audio inside", write: writeDawproject },
+  ".mid": { what: "Standard MIDI File: note clips and tempo map", write: writeMidi },
+  ".midi": { what: "Standard MIDI File: note clips and tempo map", write: writeMidi },
   ".cho": { what: "ChordPro chord sheet", write: writeChordSheet },
   ".chordpro": { what: "ChordPro chord sheet", write: writeChordSheet },
 };
@@ -46,6 +51,21 @@ The file appears only when it is complete.`,
     return EXIT.ok;
   },
 };
+
+async function writeMidi(dir: string, file: string): Promise<string> {
+  const project = await loadProjectFolder(dir);
+  exportMidiFile(project, file);
+  const tracks = project.tracks.filter((t) => t.kind === "instrument").length;
+  return `wrote ${file}: ${tracks} instrument tracks and the tempo map of "${project.song.title}"`;
+}
+
+async function writeDawproject(dir: string, file: string): Promise<string> {
+  const report = await exportDawproject(dir, file);
+  return [
+    `wrote ${file}: ${report.tracks} tracks, ${report.files.length} files inside`,
+    ...report.lost.map((lost) => `  not carried by DAWproject: ${lost}`),
+  ].join("\n");
+}
 
 async function writeChordSheet(dir: string, file: string): Promise<string> {
   const project = await loadProjectFolder(dir);

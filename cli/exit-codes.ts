@@ -9,7 +9,10 @@ export const EXIT = {
   usage: 2,
   /** project.json is unreadable, invalid, or refers to things that do not exist. */
   project: 3,
-  /** An audio file is missing, corrupt, truncated or in a codec we do not read. */
+  /**
+   * An input file (audio, MIDI, DAWproject, soundfont) is missing, corrupt, truncated,
+   * unsafe or in a form we do not read.
+   */
   audio: 4,
   /** The output could not be written. */
   output: 5,
@@ -39,6 +42,12 @@ const BY_PREFIX: [string, number][] = [
   ["E_RESAMPLER", EXIT.audio],
   ["E_PLOT_FORMAT", EXIT.usage],
   ["E_PLOT", EXIT.output],
+  ["E_MIDI_EXPORT", EXIT.output],
+  ["E_MIDI", EXIT.audio],
+  ["E_DAWPROJECT", EXIT.audio],
+  ["E_ZIP", EXIT.audio],
+  ["E_XML", EXIT.audio],
+  ["E_SOUNDFONT", EXIT.audio],
 ];
 
 export function exitCodeFor(error: unknown): number {

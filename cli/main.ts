@@ -85,7 +85,7 @@ function usage(): string {
     ...COMMANDS.map((c) => `  controlroom ${c.usage.padEnd(width)}  ${c.summary}`),
     "",
     "Run `controlroom <command> --help` for a command's options.",
-    "Exit codes: 0 ok, 2 usage, 3 invalid project, 4 bad audio file, 5 output not written, 1 bug.",
+    "Exit codes: 0 ok, 2 usage, 3 invalid project, 4 bad input file, 5 output not written, 1 bug.",
   ].join("\n");
 }
 

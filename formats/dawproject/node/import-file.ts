@@ -51,7 +51,7 @@ export async function importDawproject(
     );
   }
   const archive = DawprojectArchive.open(await readFile(file), archiveName, limits);
-  const parsed = parseDawproject(archive, archiveName, options);
+  const parsed = namingArchive(archiveName, () => parseDawproject(archive, archiveName, options));
 
   const created: string[] = [];
   const work = await mkdtemp(path.join(tmpdir(), "controlroom-dawproject-"));
@@ -87,6 +87,20 @@ export async function importDawproject(
     throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** An error about an entry inside the archive also names the archive the user gave. */
+function namingArchive<T>(archiveName: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ControlRoomError) || error.message.includes(archiveName)) throw error;
+    throw new ControlRoomError(
+      error.code,
+      `${archiveName}: ${error.message}`,
+      error.subject ?? archiveName,
+    );
   }
 }
 

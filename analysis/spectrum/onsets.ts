@@ -2,27 +2,34 @@ import { SpectralFlux } from "./spectral-flux.ts";
 
 type Samples = ArrayLike<number>;
 
-/** 21 ms frames (1024 samples at 48 kHz) every 5 ms: an attack is placed within a few milliseconds. */
-const FRAME_SECONDS = 0.02;
+/**
+ * 43 ms frames (2048 samples at 44.1 and 48 kHz) every 5 ms, in semitone bands: long enough
+ * to tell a piano's low notes apart, and an attack is still placed within a few milliseconds.
+ */
+const FRAME_SECONDS = 0.04;
 const HOP_SECONDS = 0.005;
 /** A peak must be the highest within this distance, which is also the closest two onsets come. */
 const PEAK_SECONDS = 0.03;
 /** …and stand above the mean of the flux this far around it… */
 const MEAN_SECONDS = 0.1;
 /** …by this share of the whole signal's mean flux. */
-const DELTA = 1.5;
+const DELTA = 1;
 
 /**
- * Note onsets by peak-picking the spectral flux (Böck, Krebs & Schedl 2012, "Evaluating the
- * online capabilities of onset detection methods", ISMIR: a local maximum that exceeds a local
- * mean by a threshold). Streaming: the flux is kept, 200 values a second, and picked at the end.
+ * Note onsets by peak-picking the semitone-filtered spectral flux (Böck, Krebs & Schedl 2012,
+ * "Evaluating the online capabilities of onset detection methods", ISMIR: a local maximum that
+ * exceeds a local mean by a threshold). Streaming: the flux is kept, 200 values a second, and picked at the end.
  */
 export class OnsetDetector {
   readonly #flux: SpectralFlux;
   readonly #values: number[] = [];
 
-  constructor(sampleRate: number) {
-    this.#flux = new SpectralFlux(sampleRate, FRAME_SECONDS, HOP_SECONDS);
+  readonly #delta: number;
+
+  /** `delta`: how far above its surroundings a peak must stand, in mean flux (default 1). */
+  constructor(sampleRate: number, options: { delta?: number } = {}) {
+    this.#flux = new SpectralFlux(sampleRate, FRAME_SECONDS, HOP_SECONDS, { semitones: true });
+    this.#delta = options.delta ?? DELTA;
   }
 
   add(channels: readonly Samples[], offset: number, frames: number): void {
@@ -50,7 +57,7 @@ export class OnsetDetector {
       const a = Math.max(0, n - around);
       const b = Math.min(v.length, n + around + 1);
       const localMean = (prefix[b] - prefix[a]) / (b - a);
-      if (v[n] < localMean + DELTA * globalMean || n - last < peak) continue;
+      if (v[n] < localMean + this.#delta * globalMean || n - last < peak) continue;
       times.push(this.#flux.centreSeconds(n));
       last = n;
     }

@@ -36,7 +36,7 @@ function expectRefused(result: ReturnType<typeof controlroom>, code: string, nam
 }
 
 describe.skipIf(!haveShared)("controlroom import and export", () => {
-  it("imports a Bitwig DAWproject, renders it, and exports a DAWproject that validates against Project.xsd", () => {
+  it("imports Bitwig DAWprojects, renders one, and exports a DAWproject that validates against Project.xsd", () => {
     const dir = path.join(work, "notes");
     const imported = controlroom("import", path.join(bitwig, "note-regions.dawproject"), dir);
     expect(imported.status, imported.stderr).toBe(0);
@@ -44,7 +44,11 @@ describe.skipIf(!haveShared)("controlroom import and export", () => {
       /^imported note-regions\.dawproject into .*: ".*", \d+ tracks, 0 audio clips, \d+ note clips with 43 notes/,
     );
     expect(imported.stdout).toContain("from Bitwig Studio");
-    const rendered = controlroom("render", dir, "-o", path.join(work, "notes.wav"));
+    const chirp = path.join(work, "chirp");
+    expect(controlroom("import", path.join(bitwig, "audio-regions.dawproject"), chirp).status).toBe(
+      0,
+    );
+    const rendered = controlroom("render", chirp, "-o", path.join(work, "chirp.wav"));
     expect(rendered.status, rendered.stderr).toBe(0);
     const out = path.join(work, "notes.dawproject");
     const exported = controlroom("export", dir, "-o", out);

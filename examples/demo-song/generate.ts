@@ -12,7 +12,7 @@ import { saveProjectFolder } from "../../formats/node/project-folder.ts";
 import { type AudioSource, Project, SCHEMA_VERSION } from "../../music/project.ts";
 import { neutralStrip } from "../../music/strip.ts";
 import { PPQ } from "../../music/tempo-map.ts";
-import { BARS, BEATS_PER_BAR, BPM, bass, hats, kick, pad, snare } from "./synth.ts";
+import { BARS, BEATS_PER_BAR, BPM, bass, CHORD_SYMBOLS, hats, kick, pad, snare } from "./synth.ts";
 
 const BAR = BEATS_PER_BAR * PPQ;
 
@@ -65,10 +65,20 @@ export async function generateDemoSong(dir: string): Promise<Project> {
       timeSignatures: [{ tick: 0, numerator: 4, denominator: 4 }],
     },
     sections: [
-      { id: "intro", name: "Intro", startTick: 0, lengthTicks: 4 * BAR },
-      { id: "verse", name: "Verse", startTick: 4 * BAR, lengthTicks: 8 * BAR },
-      { id: "chorus", name: "Chorus", startTick: 12 * BAR, lengthTicks: (BARS - 12) * BAR },
+      { id: "intro", name: "Intro", startTick: 0, lengthTicks: 4 * BAR, colour: "#7f8c8d" },
+      { id: "verse", name: "Verse", startTick: 4 * BAR, lengthTicks: 8 * BAR, colour: "#2e86de" },
+      {
+        id: "chorus",
+        name: "Chorus",
+        startTick: 12 * BAR,
+        lengthTicks: (BARS - 12) * BAR,
+        colour: "#e67e22",
+      },
     ],
+    chords: Array.from({ length: BARS }, (_, bar) => ({
+      tick: bar * BAR,
+      symbol: CHORD_SYMBOLS[bar % CHORD_SYMBOLS.length],
+    })),
     sources,
     tracks: [
       {

@@ -10,8 +10,11 @@ export const BEATS_PER_BAR = 4;
 const beatSeconds = 60 / BPM;
 export const SONG_SECONDS = BARS * BEATS_PER_BAR * beatSeconds;
 
+/** The progression's chord symbols, for the chord track. */
+export const CHORD_SYMBOLS = ["Am", "F", "C", "G"];
+
 /** A minor progression, one chord per bar: Am F C G. Roots and triads in MIDI notes. */
-const CHORDS = [
+export const CHORDS = [
   [57, 60, 64],
   [53, 57, 60],
   [48, 52, 55],

@@ -1,9 +1,13 @@
+import { type InstrumentEvent, sortInstrumentEvents } from "../../instruments/instrument-event.ts";
+import type { InstrumentSettings } from "../../instruments/soundfont-synth.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import {
   type AudioSource,
   type AutomationLane,
   type FadeShape,
+  Instrument,
   MASTER,
+  type NoteClip,
   type Project,
   type TrackKind,
 } from "../../music/project.ts";
@@ -35,6 +39,15 @@ export interface PlannedClip {
   fadeOutShape: FadeShape;
 }
 
+/** An instrument track's synth and everything its note clips play, on frames of the render. */
+export interface PlannedInstrument {
+  /** `default` or `soundfonts/<file>`, as the document names it. */
+  soundfont: string;
+  settings: InstrumentSettings;
+  /** Sorted for the synth (sortInstrumentEvents). */
+  events: InstrumentEvent[];
+}
+
 export interface PlannedTrack {
   id: string;
   name: string;
@@ -42,6 +55,8 @@ export interface PlannedTrack {
   strip: ChannelStrip;
   automation: FrameLane[];
   clips: PlannedClip[];
+  /** Instrument tracks: what the synth plays; null on audio tracks and buses. */
+  instrument: PlannedInstrument | null;
   /** Index in MixPlan.tracks of the bus this track feeds, or -1 for the master. */
   destination: number;
   /** Index in MixPlan.tracks of the bus each send feeds, in strip.sends order. */
@@ -59,9 +74,11 @@ export interface MixPlan {
   /** In processing order: every track after its key and before the buses it feeds. */
   tracks: PlannedTrack[];
   master: { strip: ChannelStrip; limiter: Limiter; automation: FrameLane[] };
-  /** The render frame where the last clip ends. */
+  /** The render frame where the last clip (audio or notes) ends. */
   endFrame: number;
   sources: AudioSource[];
+  /** The soundfonts instrument tracks play, each named once (soundFontsOf). */
+  soundFonts: string[];
 }
 
 /**
@@ -115,6 +132,18 @@ export function planMix(project: Project, sampleRate: number): MixPlan {
         fadeOutShape: clip.fadeOut.shape,
       };
     });
+    let instrument: PlannedInstrument | null = null;
+    if (track.kind === "instrument") {
+      const setting = track.instrument ?? Instrument.parse({});
+      for (const clip of track.noteClips) {
+        endFrame = Math.max(endFrame, Math.round(toFrame(clip.startTick + clip.lengthTicks)));
+      }
+      instrument = {
+        soundfont: setting.soundfont,
+        settings: { bank: setting.bank, program: setting.program, drums: setting.drums },
+        events: noteClipEvents(track.noteClips, toFrame),
+      };
+    }
     const key = track.strip.compressor.sidechainTrackId;
     return {
       id: track.id,
@@ -123,6 +152,7 @@ export function planMix(project: Project, sampleRate: number): MixPlan {
       strip: track.strip,
       automation: lanes(track.automation),
       clips: clips.sort((a, b) => a.startFrame - b.startFrame),
+      instrument,
       destination: track.output === MASTER ? -1 : indexOf.get(track.output)!,
       sendDestinations: track.strip.sends.map((s) => indexOf.get(s.busId)!),
       keyIndex: key === null ? -1 : indexOf.get(key)!,
@@ -141,7 +171,66 @@ export function planMix(project: Project, sampleRate: number): MixPlan {
     },
     endFrame,
     sources: project.sources,
+    soundFonts: soundFontsOf(tracks),
   };
+}
+
+/** The soundfonts the given tracks play: those of instrument tracks with anything to play. */
+export function soundFontsOf(tracks: readonly PlannedTrack[]): string[] {
+  const names = tracks.flatMap((t) =>
+    t.instrument && t.instrument.events.length > 0 ? [t.instrument.soundfont] : [],
+  );
+  return [...new Set(names)];
+}
+
+/**
+ * The MIDI events of a track's note clips on render frames (rounded to the nearest). A
+ * clip's end cuts its notes and drops what comes after it; muted clips play nothing. Every
+ * note keeps its own note-off, even where notes of one pitch overlap: the synth pairs
+ * note-offs with note-ons of a key first in, first out, as MIDI does.
+ */
+export function noteClipEvents(
+  clips: readonly NoteClip[],
+  toFrame: (tick: number) => number,
+): InstrumentEvent[] {
+  const events: InstrumentEvent[] = [];
+  const frame = (tick: number) => Math.round(toFrame(tick));
+  for (const clip of clips) {
+    if (clip.mute) continue;
+    const start = clip.startTick;
+    const end = clip.startTick + clip.lengthTicks;
+    for (const note of clip.notes) {
+      if (note.startTick >= clip.lengthTicks) continue;
+      const on = frame(start + note.startTick);
+      const off = frame(Math.min(end, start + note.startTick + note.lengthTicks));
+      if (off <= on) continue;
+      events.push({ frame: on, type: "noteOn", pitch: note.pitch, velocity: note.velocity });
+      events.push({ frame: off, type: "noteOff", pitch: note.pitch });
+    }
+    for (const c of clip.controllers) {
+      if (c.tick >= clip.lengthTicks) continue;
+      events.push({
+        frame: frame(start + c.tick),
+        type: "controller",
+        controller: c.controller,
+        value: c.value,
+      });
+    }
+    for (const bend of clip.pitchBends) {
+      if (bend.tick >= clip.lengthTicks) continue;
+      events.push({ frame: frame(start + bend.tick), type: "pitchBend", value: bend.value });
+    }
+    for (const change of clip.programChanges) {
+      if (change.tick >= clip.lengthTicks) continue;
+      events.push({
+        frame: frame(start + change.tick),
+        type: "program",
+        program: change.program,
+        bank: change.bank ?? null,
+      });
+    }
+  }
+  return sortInstrumentEvents(events);
 }
 
 /** Depth-first topological order that keeps the document's order wherever it can. */

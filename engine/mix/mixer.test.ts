@@ -71,3 +71,43 @@ describe("the mixer's master meter", () => {
     ).toBeNull();
   });
 });
+
+describe("instrument tracks in the mixer", () => {
+  const project = Project.parse({
+    schemaVersion: SCHEMA_VERSION,
+    song: { title: "Keys", sampleRate: RATE },
+    tracks: [
+      {
+        id: "keys",
+        name: "Keys",
+        kind: "instrument",
+        instrument: { soundfont: "soundfonts/keys.sf2" },
+        noteClips: [
+          {
+            id: "c",
+            startTick: 0,
+            lengthTicks: 960,
+            notes: [{ pitch: 60, velocity: 100, startTick: 0, lengthTicks: 960 }],
+          },
+        ],
+      },
+      { id: "empty", name: "Empty", kind: "instrument", instrument: { soundfont: "default" } },
+    ],
+  });
+
+  it("names the soundfont a track plays when it was not handed in", () => {
+    expect(
+      () => new Mixer(planMix(project, RATE), new Map(), { blockFrames: 64, chunkFrames: 64 }),
+    ).toThrow(
+      expect.objectContaining({ code: "E_SOUNDFONT_NOT_LOADED", subject: "soundfonts/keys.sf2" }),
+    );
+  });
+
+  it("needs no soundfont for an instrument track with nothing to play", () => {
+    const plan = planMix(project, RATE);
+    expect(plan.soundFonts).toEqual(["soundfonts/keys.sf2"]);
+    const mixer = new Mixer(plan, new Map(), { blockFrames: 64, chunkFrames: 64, renders: [1] });
+    mixer.renderTracks([1], 0, 64);
+    expect(mixer.chunks[1].output.left.every((x) => x === 0)).toBe(true);
+  });
+});

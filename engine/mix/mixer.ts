@@ -1,7 +1,9 @@
 import { LoudnessMeterProcessor } from "../../analysis/loudness/meter-processor.ts";
+import type { SoundFont } from "../../instruments/soundfont.ts";
 import { LimiterProcessor } from "../dsp/limiter.ts";
 import { ChannelStripProcessor, type StripIO } from "../strip/channel-strip.ts";
 import { ClipPlayer } from "./clip-player.ts";
+import { InstrumentPlayer } from "./instrument-player.ts";
 import type { MixPlan, PlannedTrack } from "./mix-plan.ts";
 import type { SourceReader } from "./source.ts";
 
@@ -20,11 +22,22 @@ export interface TrackChunk {
   output: Stereo;
   sends: Stereo[];
   key: Stereo | null;
+  /**
+   * Per block of the chunk: how many frames from the block's start output, sends and key
+   * are known to hold +0, so the fill can be skipped and the block left out of the sums.
+   */
+  quiet: Float64Array;
+}
+
+/** Blocks of `blockFrames` in a chunk: the length of TrackChunk.quiet. */
+export function blocksPerChunk(chunkFrames: number, blockFrames: number): number {
+  return Math.ceil(chunkFrames / blockFrames);
 }
 
 export function allocateTrackChunk(
   track: PlannedTrack,
   chunkFrames: number,
+  blockFrames: number,
   allocate: (frames: number) => Float64Array = (n) => new Float64Array(n),
 ): TrackChunk {
   const pair = () => ({ left: allocate(chunkFrames), right: allocate(chunkFrames) });
@@ -32,6 +45,7 @@ export function allocateTrackChunk(
     output: pair(),
     sends: track.strip.sends.map(pair),
     key: track.isKey ? pair() : null,
+    quiet: allocate(blocksPerChunk(chunkFrames, blockFrames)),
   };
 }
 
@@ -55,10 +69,20 @@ export interface MixerOptions {
   chunks?: TrackChunk[];
   /** Meter the master output: momentary, short-term and true peak, read at any block. */
   meterMaster?: boolean;
+  /**
+   * Parsed soundfonts by the name the document gives them (`default`, `soundfonts/x.sf2`):
+   * every soundfont an instrument track this instance renders plays.
+   */
+  soundFonts?: ReadonlyMap<string, SoundFont>;
+}
+
+/** What feeds a track's strip: its audio clips, or its instrument's synth. */
+interface TrackPlayer {
+  render(left: Float64Array, right: Float64Array, absoluteFrame: number, frames: number): void;
 }
 
 /**
- * The console: plays each track's clips through its channel strip, sums tracks into buses
+ * The console: plays each track's clips (or its instrument) through its channel strip, sums tracks into buses
  * and buses into the master, and runs the master strip and limiter. Work is split in two
  * so source tracks can run elsewhere: `renderTracks` for any subset of source tracks,
  * then `renderMix` for the buses, the tracks that depend on them, and the master.
@@ -71,7 +95,14 @@ export class Mixer {
   /** Tracks `renderMix` processes itself: buses, and tracks keyed from a bus. */
   readonly mixTracks: boolean[];
   private readonly options: MixerOptions;
-  private readonly players: (ClipPlayer | null)[];
+  private readonly players: (TrackPlayer | null)[];
+  /** Instrument players, by track, to ask whether a block was silence. */
+  private readonly instruments: (InstrumentPlayer | null)[];
+  /**
+   * Strips without memory (no filter, no compressor, no polarity flip): silence in gives
+   * exact silence out whatever their state, so a silent instrument skips its strip.
+   */
+  private readonly memoryless: boolean[];
   private readonly strips: ChannelStripProcessor[];
   private readonly busInputs: (Stereo | null)[];
   private readonly masterStrip: ChannelStripProcessor;
@@ -90,16 +121,32 @@ export class Mixer {
       left: new Float64Array(blockFrames),
       right: new Float64Array(blockFrames),
     });
-    this.chunks = options.chunks ?? plan.tracks.map((t) => allocateTrackChunk(t, chunkFrames));
+    this.chunks =
+      options.chunks ?? plan.tracks.map((t) => allocateTrackChunk(t, chunkFrames, blockFrames));
     this.master = { left: new Float64Array(chunkFrames), right: new Float64Array(chunkFrames) };
     this.mixTracks = tracksRenderedInMix(plan);
     const renders = new Set(options.renders ?? plan.tracks.map((_, i) => i));
+    this.instruments = plan.tracks.map(() => null);
     this.players = plan.tracks.map((t, i) => {
       if (t.kind === "bus" || !(renders.has(i) || this.mixTracks[i])) return null;
+      if (t.instrument && t.instrument.events.length > 0) {
+        const player = new InstrumentPlayer(t, options.soundFonts ?? new Map(), plan.sampleRate);
+        this.instruments[i] = player;
+        return player;
+      }
+      // An instrument track with nothing to play is a silent ClipPlayer without clips.
       const player = new ClipPlayer(t.clips, sources, plan.sampleRate);
       player.prepare(blockFrames);
       return player;
     });
+    this.memoryless = plan.tracks.map(
+      ({ strip }) =>
+        !strip.invertPolarity &&
+        !strip.highPass.enabled &&
+        !strip.lowPass.enabled &&
+        strip.eq.every((band) => !band.enabled) &&
+        !strip.compressor.enabled,
+    );
     this.strips = plan.tracks.map((t) => {
       const strip = new ChannelStripProcessor(t.strip, t.automation);
       strip.prepare(plan.sampleRate, blockFrames);
@@ -194,6 +241,18 @@ export class Mixer {
   private processTrack(i: number, at: number, n: number, offset: number): void {
     const track = this.plan.tracks[i];
     const chunk = this.chunks[i];
+    const block = offset / this.options.blockFrames;
+    if (this.memoryless[i] && this.instruments[i]?.silent) {
+      // Exactly what the strip would write for silence (+0: every gain is positive).
+      if (chunk.quiet[block] < n) {
+        fill(chunk.output, offset, n);
+        for (let s = 0; s < chunk.sends.length; s++) fill(chunk.sends[s], offset, n);
+        if (chunk.key) fill(chunk.key, offset, n);
+        chunk.quiet[block] = n;
+      }
+      return;
+    }
+    chunk.quiet[block] = 0;
     if (chunk.key) {
       copy(this.io.left, 0, chunk.key.left, offset, n);
       copy(this.io.right, 0, chunk.key.right, offset, n);
@@ -217,10 +276,14 @@ export class Mixer {
     }
   }
 
-  /** Adds track i's output and sends into the buses and master they feed. */
+  /**
+   * Adds track i's output and sends into the buses and master they feed. A quiet block adds
+   * nothing: v + (+0) is v for every sum that starts at +0 (such a sum is never −0).
+   */
   private distribute(i: number, offset: number, n: number): void {
     const track = this.plan.tracks[i];
     const chunk = this.chunks[i];
+    if (chunk.quiet[offset / this.options.blockFrames] >= n) return;
     const target = track.destination < 0 ? this.masterIn : this.busInputs[track.destination]!;
     add(chunk.output.left, offset, target.left, n);
     add(chunk.output.right, offset, target.right, n);
@@ -230,6 +293,11 @@ export class Mixer {
       add(chunk.sends[s].right, offset, bus.right, n);
     }
   }
+}
+
+function fill(pair: Stereo, offset: number, n: number): void {
+  pair.left.fill(0, offset, offset + n);
+  pair.right.fill(0, offset, offset + n);
 }
 
 function clear(pair: Stereo, n: number): void {

@@ -1,4 +1,6 @@
 import { Worker } from "node:worker_threads";
+import type { SoundFont } from "../../instruments/soundfont.ts";
+import { ControlRoomError } from "../../music/errors.ts";
 import type { Project } from "../../music/project.ts";
 import type { MixPlan } from "../mix/mix-plan.ts";
 import { Mixer, type Stereo } from "../mix/mixer.ts";
@@ -6,7 +8,7 @@ import type { ChunkEngine } from "../render/render-mix.ts";
 import type { OpenSources } from "./file-sources.ts";
 import { sharedChunkBytes, sharedTrackChunks } from "./shared-chunks.ts";
 import { trackGroups } from "./track-groups.ts";
-import type { TrackJob, TrackWorkerData } from "./track-worker.ts";
+import type { TrackJob, TrackWorkerData, TrackWorkerReady } from "./track-worker.ts";
 
 interface Pending {
   at: number;
@@ -49,25 +51,28 @@ export class ParallelEngine implements ChunkEngine {
     project: Project;
     plan: MixPlan;
     mixSources: OpenSources;
+    /** Soundfonts of the instrument tracks mixed on this thread (those keyed from a bus). */
+    mixSoundFonts: ReadonlyMap<string, SoundFont>;
     blockFrames: number;
     chunkFrames: number;
     threads: number;
   }): Promise<ParallelEngine> {
     const { plan, chunkFrames, blockFrames } = options;
-    const bytes = sharedChunkBytes(plan, chunkFrames);
+    const bytes = sharedChunkBytes(plan, chunkFrames, blockFrames);
     const memory: [SharedArrayBuffer, SharedArrayBuffer] = [
       new SharedArrayBuffer(bytes),
       new SharedArrayBuffer(bytes),
     ];
-    const sets = memory.map((m) => sharedTrackChunks(plan, chunkFrames, m));
+    const sets = memory.map((m) => sharedTrackChunks(plan, chunkFrames, blockFrames, m));
     const mixer = new Mixer(plan, options.mixSources.readers, {
       blockFrames,
       chunkFrames,
       renders: [],
       chunks: sets[0],
+      soundFonts: options.mixSoundFonts,
     });
     const groups = trackGroups(plan, mixer.sourceTracks, options.threads);
-    const workers = await Promise.all(
+    const started = await Promise.allSettled(
       groups.map(
         (renders) =>
           new Promise<Worker>((resolve, reject) => {
@@ -83,11 +88,24 @@ export class ParallelEngine implements ChunkEngine {
             const worker = new Worker(new URL("./track-worker.ts", import.meta.url), {
               workerData,
             });
-            worker.once("message", () => resolve(worker));
+            worker.once("message", (message: TrackWorkerReady) => {
+              if (message.ready) {
+                resolve(worker);
+                return;
+              }
+              const { code, message: text, subject } = message.error;
+              reject(code === null ? new Error(text) : new ControlRoomError(code, text, subject));
+            });
             worker.once("error", reject);
           }),
       ),
     );
+    const workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      throw failed.reason;
+    }
     return new ParallelEngine(mixer, workers, sets, chunkFrames);
   }
 

@@ -11,7 +11,7 @@ import {
 } from "../../formats/node/open-writer.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { Project } from "../../music/project.ts";
-import { type MixPlan, planMix } from "../mix/mix-plan.ts";
+import { type MixPlan, planMix, soundFontsOf } from "../mix/mix-plan.ts";
 import { Mixer, tracksRenderedInMix } from "../mix/mixer.ts";
 import {
   type ChunkEngine,
@@ -22,6 +22,7 @@ import {
 } from "../render/render-mix.ts";
 import { openProjectSources } from "./file-sources.ts";
 import { ParallelEngine } from "./parallel-engine.ts";
+import { checkProjectSoundFonts, loadProjectSoundFonts } from "./soundfonts.ts";
 
 export interface RenderOptions {
   /** The mix file; null renders only to the meters (a mastering pass uses this). */
@@ -169,12 +170,18 @@ async function startEngine(
   const chunkFrames = CHUNK_FRAMES;
   // Check every source up front, on this thread, so a missing file fails before any work.
   openProjectSources(dir, plan.sources).close();
+  checkProjectSoundFonts(dir, plan.soundFonts);
   if (threads === 0) {
+    const soundFonts = await loadProjectSoundFonts(dir, plan.soundFonts);
     const sources = openProjectSources(dir, plan.sources);
-    const mixer = new Mixer(plan, sources.readers, { blockFrames, chunkFrames });
+    const mixer = new Mixer(plan, sources.readers, { blockFrames, chunkFrames, soundFonts });
     return { engine: localEngine(mixer, chunkFrames), sources };
   }
   const inMix = tracksRenderedInMix(plan);
+  const mixSoundFonts = await loadProjectSoundFonts(
+    dir,
+    soundFontsOf(plan.tracks.filter((_, i) => inMix[i])),
+  );
   const mixSourceIds = new Set(
     plan.tracks.flatMap((t, i) => (inMix[i] ? t.clips.map((c) => c.sourceId) : [])),
   );
@@ -187,6 +194,7 @@ async function startEngine(
     project,
     plan,
     mixSources: sources,
+    mixSoundFonts,
     blockFrames,
     chunkFrames,
     threads,

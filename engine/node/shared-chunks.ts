@@ -1,13 +1,14 @@
 import type { MixPlan } from "../mix/mix-plan.ts";
-import { allocateTrackChunk, type TrackChunk } from "../mix/mixer.ts";
+import { allocateTrackChunk, blocksPerChunk, type TrackChunk } from "../mix/mixer.ts";
 
 /** Bytes of shared memory one set of track chunks needs. */
-export function sharedChunkBytes(plan: MixPlan, chunkFrames: number): number {
-  let buffers = 0;
+export function sharedChunkBytes(plan: MixPlan, chunkFrames: number, blockFrames: number): number {
+  let values = 0;
   for (const track of plan.tracks) {
-    buffers += 2 * (1 + track.strip.sends.length + (track.isKey ? 1 : 0));
+    values += 2 * (1 + track.strip.sends.length + (track.isKey ? 1 : 0)) * chunkFrames;
+    values += blocksPerChunk(chunkFrames, blockFrames);
   }
-  return buffers * chunkFrames * Float64Array.BYTES_PER_ELEMENT;
+  return values * Float64Array.BYTES_PER_ELEMENT;
 }
 
 /**
@@ -17,6 +18,7 @@ export function sharedChunkBytes(plan: MixPlan, chunkFrames: number): number {
 export function sharedTrackChunks(
   plan: MixPlan,
   chunkFrames: number,
+  blockFrames: number,
   memory: SharedArrayBuffer,
 ): TrackChunk[] {
   let offset = 0;
@@ -25,5 +27,5 @@ export function sharedTrackChunks(
     offset += frames * Float64Array.BYTES_PER_ELEMENT;
     return view;
   };
-  return plan.tracks.map((track) => allocateTrackChunk(track, chunkFrames, allocate));
+  return plan.tracks.map((track) => allocateTrackChunk(track, chunkFrames, blockFrames, allocate));
 }

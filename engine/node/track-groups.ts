@@ -3,7 +3,7 @@ import type { MixPlan } from "../mix/mix-plan.ts";
 /**
  * Splits the source tracks a Mixer may render elsewhere into groups that can run on
  * separate threads: a compressor and the track it keys from stay together. Groups are
- * balanced over `workers` by their clip count, largest first.
+ * balanced over `workers` by their estimated work (trackWork), largest first.
  */
 export function trackGroups(
   plan: MixPlan,
@@ -25,8 +25,8 @@ export function trackGroups(
     const root = find(i);
     groups.set(root, [...(groups.get(root) ?? []), i]);
   }
-  const weight = (group: number[]) =>
-    group.reduce((sum, i) => sum + 1 + plan.tracks[i].clips.length, 0);
+  const work = new Map(sourceTracks.map((i) => [i, trackWork(plan, i)]));
+  const weight = (group: number[]) => group.reduce((sum, i) => sum + work.get(i)!, 0);
   const sorted = [...groups.values()].sort((a, b) => weight(b) - weight(a));
   const bins: number[][] = Array.from(
     { length: Math.max(1, Math.min(workers, sorted.length)) },
@@ -40,4 +40,21 @@ export function trackGroups(
   }
   // Plan order within a worker keeps every key before the track it keys.
   return bins.map((bin) => bin.sort((a, b) => a - b)).filter((bin) => bin.length > 0);
+}
+
+/**
+ * A track's work in frames: its strip runs over the whole mix, its clips play for their
+ * length, and each note of an instrument sounds as about two voices (stereo samples) for
+ * its length plus half a second of release.
+ */
+function trackWork(plan: MixPlan, index: number): number {
+  const track = plan.tracks[index];
+  let work = plan.endFrame;
+  for (const clip of track.clips) work += clip.frames;
+  const events = track.instrument?.events ?? [];
+  for (const event of events) {
+    if (event.type === "noteOn") work += 2 * (plan.sampleRate / 2 - event.frame);
+    if (event.type === "noteOff") work += 2 * event.frame;
+  }
+  return work;
 }

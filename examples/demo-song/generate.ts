@@ -12,7 +12,18 @@ import { saveProjectFolder } from "../../formats/node/project-folder.ts";
 import { type AudioSource, Project, SCHEMA_VERSION } from "../../music/project.ts";
 import { neutralStrip } from "../../music/strip.ts";
 import { PPQ } from "../../music/tempo-map.ts";
-import { BARS, BEATS_PER_BAR, BPM, bass, CHORD_SYMBOLS, hats, kick, pad, snare } from "./synth.ts";
+import {
+  BARS,
+  BEATS_PER_BAR,
+  BPM,
+  bass,
+  CHORD_SYMBOLS,
+  CHORDS,
+  hats,
+  kick,
+  pad,
+  snare,
+} from "./synth.ts";
 
 const BAR = BEATS_PER_BAR * PPQ;
 
@@ -184,6 +195,31 @@ export async function generateDemoSong(dir: string): Promise<Project> {
             ],
           },
         ],
+      },
+      {
+        // An electric piano from the default soundfont: the chords on beats 1 and 3 from the
+        // verse on, so the demo plays an instrument track beside its audio.
+        id: "keys",
+        name: "Keys",
+        kind: "instrument",
+        instrument: { program: 4 },
+        noteClips: [
+          {
+            id: "keys-1",
+            name: "Chords",
+            startTick: 4 * BAR,
+            lengthTicks: (BARS - 4) * BAR,
+            notes: Array.from({ length: (BARS - 4) * 2 }, (_, half) =>
+              CHORDS[(4 + Math.floor(half / 2)) % CHORDS.length].map((pitch) => ({
+                pitch: pitch + 12,
+                velocity: half % 2 === 0 ? 112 : 96,
+                startTick: half * 2 * PPQ,
+                lengthTicks: 2 * PPQ - 60,
+              })),
+            ).flat(),
+          },
+        ],
+        strip: strip({ faderDb: 4, pan: 0.25 }),
       },
       {
         id: "drums",

@@ -63,8 +63,8 @@ export function ffmpegLoudness(file: string): FfmpegLoudness {
       Number(lines.findLast((line) => line.startsWith(`lavfi.r128.${key}=`))!.split("=")[1]);
     const integratedLufs = lastValue("I");
     const loudnessRangeLu = lastValue("LRA");
-    expect(Math.abs(summaryValue("I") - integratedLufs)).toBeLessThanOrEqual(0.05);
-    expect(Math.abs(summaryValue("LRA") - loudnessRangeLu)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(summaryValue("I") - integratedLufs)).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(Math.abs(summaryValue("LRA") - loudnessRangeLu)).toBeLessThanOrEqual(0.05 + 1e-9);
     return {
       integratedLufs,
       loudnessRangeLu,

@@ -1,0 +1,119 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { z } from "zod";
+import { LOG_REDACT_PATHS } from "../accounts/redact.ts";
+import { errorBody, isControlRoomError, statusFor } from "./http-errors.ts";
+
+/** JSON bodies: a project document with thousands of notes fits; audio goes to uploads. */
+export const JSON_BODY_LIMIT = 8 * 1024 * 1024;
+
+export interface ServerOptions {
+  /** pino options, or false for none (tests). Secrets are always redacted. */
+  logger?: boolean | { level?: string };
+  /** Reports whether the database answers, for /ready. */
+  ready?: () => Promise<boolean>;
+  version?: string;
+}
+
+/**
+ * The studio's HTTP server: Fastify with zod-validated routes, an OpenAPI document at
+ * /api/docs, health and readiness, and one error shape. Input the client got wrong is
+ * always a 4xx with a message that names the field; a 500 means a bug of ours.
+ */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const logger: FastifyServerOptions["logger"] =
+    options.logger === false || options.logger === undefined
+      ? false
+      : {
+          level: options.logger === true ? "info" : (options.logger.level ?? "info"),
+          redact: { paths: [...LOG_REDACT_PATHS], censor: "[redacted]" },
+        };
+  const app = Fastify({ logger, bodyLimit: JSON_BODY_LIMIT }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error, request, reply) => {
+    if (isControlRoomError(error)) {
+      return reply
+        .status(statusFor(error))
+        .send(errorBody(error.code, error.message, error.subject));
+    }
+    const e = error as {
+      statusCode?: number;
+      code?: string;
+      message: string;
+      validation?: unknown;
+    };
+    if (e.validation) {
+      return reply.status(400).send(errorBody("E_REQUEST_INVALID", e.message));
+    }
+    if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+      const code = e.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "E_TOO_LARGE" : "E_REQUEST_INVALID";
+      return reply.status(e.statusCode).send(errorBody(code, e.message));
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply.status(500).send(errorBody("E_INTERNAL", "the server failed; this is a bug"));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(errorBody("E_NOT_FOUND", `${request.method} ${request.url} is not a route`)),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Control Room",
+        description: "The producer's plan and the engineer's session in one project.",
+        version: options.version ?? "0.1.0",
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  const Health = z.object({ ok: z.literal(true) });
+  app.get("/health", { schema: { response: { 200: Health } } }, async () => ({
+    ok: true as const,
+  }));
+  app.get(
+    "/ready",
+    {
+      schema: {
+        response: {
+          200: z.object({ ok: z.literal(true), database: z.literal("ready") }),
+          503: z.object({ ok: z.literal(false), database: z.literal("unavailable") }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const ready = options.ready ? await options.ready().catch(() => false) : true;
+      return ready
+        ? { ok: true as const, database: "ready" as const }
+        : reply.status(503).send({ ok: false as const, database: "unavailable" as const });
+    },
+  );
+  app.get("/", { schema: { hide: true } }, async (_request, reply) =>
+    reply.type("text/html; charset=utf-8").send(HOME),
+  );
+  return app;
+}
+
+/** Until the studio's pages arrive: what is running, and where the API is described. */
+const HOME = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Control Room</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:3rem auto;max-width:40rem;padding:0 1rem}</style>
+</head><body>
+<h1>Control Room</h1>
+<p>The studio server is running. The studio's pages come next; meanwhile the API is
+described at <a href="/api/docs">/api/docs</a>, and <a href="/health">/health</a> and
+<a href="/ready">/ready</a> tell whether it is up.</p>
+</body></html>
+`;

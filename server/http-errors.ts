@@ -1,0 +1,42 @@
+import { ControlRoomError } from "../music/errors.ts";
+
+/**
+ * The HTTP status for an error a request caused. Every ControlRoomError is the client's
+ * doing (bad input, missing thing, no right) or a conflict; only errors that are not ours to
+ * explain are 500. The table is by code prefix, most specific first.
+ */
+const BY_PREFIX: [string, number][] = [
+  ["E_NOT_FOUND", 404],
+  ["E_FILE_NOT_FOUND", 404],
+  ["E_FORBIDDEN", 403],
+  ["E_UNAUTHENTICATED", 401],
+  ["E_STORE_CONFLICT", 409],
+  ["E_PROJECT_EXISTS", 409],
+  ["E_RATE_LIMITED", 429],
+  ["E_TOO_LARGE", 413],
+  ["E_ZIP_TOO_LARGE", 413],
+  ["E_MIDI_TOO_LARGE", 413],
+  ["E_WAV_TOO_LARGE", 413],
+  ["E_", 400],
+];
+
+export function statusFor(error: ControlRoomError): number {
+  for (const [prefix, status] of BY_PREFIX) if (error.code.startsWith(prefix)) return status;
+  return 400;
+}
+
+export interface ErrorBody {
+  ok: false;
+  error: { code: string; message: string; subject?: string };
+}
+
+export function errorBody(code: string, message: string, subject?: string): ErrorBody {
+  return {
+    ok: false,
+    error: subject === undefined ? { code, message } : { code, message, subject },
+  };
+}
+
+export function isControlRoomError(error: unknown): error is ControlRoomError {
+  return error instanceof ControlRoomError;
+}

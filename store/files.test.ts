@@ -1,0 +1,115 @@
+import { createHash } from "node:crypto";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ControlRoomError } from "../music/errors.ts";
+import type { Account } from "./accounts.ts";
+import { readBlob } from "./blob-store.ts";
+import type { FolderBlobStore } from "./node/folder-blob-store.ts";
+import type { ProjectRecord } from "./projects.ts";
+import { blobs as blobRows } from "./schema.ts";
+import type { Store } from "./store.ts";
+import { type OpenedStore, testDatabases } from "./test-support/databases.ts";
+import { firstDocument, someAccount } from "./test-support/documents.ts";
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const text = (s: string) => new TextEncoder().encode(s);
+
+async function refusal(promise: Promise<unknown>): Promise<ControlRoomError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ControlRoomError);
+  return error as ControlRoomError;
+}
+
+for (const database of testDatabases) {
+  describe.skipIf(database.skip)(`project files on ${database.name}`, () => {
+    let opened: OpenedStore;
+    let store: Store;
+    let producer: Account;
+    let project: ProjectRecord;
+
+    beforeAll(async () => {
+      opened = await database.open();
+      store = opened.store;
+    });
+    afterAll(() => opened.cleanup());
+
+    beforeEach(async () => {
+      producer = await someAccount(store);
+      project = await store.createProject({
+        title: "Night Drive",
+        owner: producer.id,
+        document: firstDocument(),
+      });
+    });
+
+    it("stores a file's bytes under their SHA-256 and lists it with size and type", async () => {
+      const take = text(`vocal take ${project.id}`);
+      const stored = await store.putFile(project.id, "audio/vocals.wav", take, {
+        mediaType: "audio/wav",
+        expectedSha256: sha256(take),
+        addedBy: producer.id,
+      });
+      expect(stored).toEqual({ sha256: sha256(take), size: take.length });
+      const files = await store.listFiles(project.id);
+      expect(files).toMatchObject([
+        {
+          name: "audio/vocals.wav",
+          sha256: sha256(take),
+          size: take.length,
+          mediaType: "audio/wav",
+        },
+      ]);
+      expect(await readBlob(store.blobs, files[0].sha256)).toEqual(take);
+      expect(await store.checkBlobs()).toMatchObject({ missing: [] });
+    });
+
+    it("points a name at new bytes when the file is saved again, keeping the old blob", async () => {
+      const first = text(`first ${project.id}`);
+      const second = text(`second ${project.id}`);
+      await store.putFile(project.id, "audio/bass.wav", first, { mediaType: "audio/wav" });
+      await store.putFile(project.id, "audio/bass.wav", second, { mediaType: "audio/wav" });
+      expect((await store.findFile(project.id, "audio/bass.wav"))?.sha256).toBe(sha256(second));
+      expect(await store.blobs.has(sha256(first))).toBe(true);
+    });
+
+    it("refuses an upload that does not match its hash, recording nothing", async () => {
+      const sent = text(`corrupted on the way ${project.id}`);
+      const error = await refusal(
+        store.putFile(project.id, "audio/gtr.wav", sent, {
+          mediaType: "audio/wav",
+          expectedSha256: sha256(text("what the client meant")),
+        }),
+      );
+      expect(error.code).toBe("E_BLOB_HASH_MISMATCH");
+      expect(await store.listFiles(project.id)).toEqual([]);
+      expect(await store.blobs.has(sha256(sent))).toBe(false);
+    });
+
+    it("refuses names that could leave the project", async () => {
+      for (const name of ["../secrets", "/etc/passwd", "audio//x.wav", "a\\b", "", "a\nb"]) {
+        expect(
+          await refusal(store.putFile(project.id, name, text("x"), { mediaType: "text/plain" })),
+        ).toMatchObject({ code: "E_STORE_FILE_NAME", subject: "name" });
+      }
+    });
+
+    it("finds a recorded blob whose bytes are gone", async () => {
+      const data = text(`soon lost ${project.id}`);
+      await store.putFile(project.id, "lost.txt", data, { mediaType: "text/plain" });
+      await rm((store.blobs as FolderBlobStore).pathOf(sha256(data)));
+      expect((await store.checkBlobs()).missing).toContain(sha256(data));
+      await store.db.insert(blobRows).values({ sha256: "0".repeat(64), size: 1, mediaType: "x" });
+      expect((await store.checkBlobs()).missing).toContain("0".repeat(64));
+    });
+
+    it("keeps blobs in <dataDir>/blobs by default", () => {
+      expect((store.blobs as FolderBlobStore).root).toBe(
+        path.join(path.resolve(opened.options.dataDir!), "blobs"),
+      );
+    });
+  });
+}

@@ -1,0 +1,123 @@
+import {
+  bigint,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/**
+ * The tables as drizzle sees them, for typed queries. The SQL in `migrations/` is what
+ * creates them and holds every constraint; `schema.test.ts` checks that the two agree.
+ */
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const ROLES = ["producer", "engineer", "musician", "artist", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const accounts = pgTable("accounts", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull(),
+  displayName: text("display_name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable("sessions", {
+  tokenHash: text("token_hash").primaryKey(),
+  accountId: uuid("account_id").notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+
+export const projects = pgTable("projects", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  title: text("title").notNull(),
+  ownerId: uuid("owner_id").notNull(),
+  createdAt: createdAt(),
+  currentRevision: integer("current_revision").notNull(),
+});
+
+export const projectMembers = pgTable(
+  "project_members",
+  {
+    projectId: uuid("project_id").notNull(),
+    accountId: uuid("account_id").notNull(),
+    role: text("role").$type<Role>().notNull(),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.accountId] })],
+);
+
+export const invitations = pgTable("invitations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  projectId: uuid("project_id").notNull(),
+  email: text("email").notNull(),
+  role: text("role").$type<Role>().notNull(),
+  tokenHash: text("token_hash").notNull(),
+  invitedBy: uuid("invited_by"),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+  acceptedBy: uuid("accepted_by"),
+});
+
+export const revisions = pgTable(
+  "revisions",
+  {
+    projectId: uuid("project_id").notNull(),
+    number: integer("number").notNull(),
+    parentNumber: integer("parent_number"),
+    authorId: uuid("author_id").notNull(),
+    createdAt: createdAt(),
+    /** Stored as validated; read back through `parseProject` all the same. */
+    document: jsonb("document").$type<unknown>().notNull(),
+    operations: jsonb("operations").$type<unknown>().notNull(),
+    restoredFrom: integer("restored_from"),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.number] })],
+);
+
+export const blobs = pgTable("blobs", {
+  sha256: text("sha256").primaryKey(),
+  size: bigint("size", { mode: "number" }).notNull(),
+  mediaType: text("media_type").notNull(),
+  createdAt: createdAt(),
+});
+
+export const projectFiles = pgTable(
+  "project_files",
+  {
+    projectId: uuid("project_id").notNull(),
+    name: text("name").notNull(),
+    sha256: text("sha256").notNull(),
+    addedBy: uuid("added_by"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.name] })],
+);
+
+export const auditLog = pgTable("audit_log", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  accountId: uuid("account_id"),
+  projectId: uuid("project_id"),
+  action: text("action").notNull(),
+  detail: jsonb("detail").$type<Record<string, unknown>>().notNull(),
+});
+
+export const tables = {
+  accounts,
+  sessions,
+  projects,
+  projectMembers,
+  invitations,
+  revisions,
+  blobs,
+  projectFiles,
+  auditLog,
+};

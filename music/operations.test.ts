@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { History } from "./history.ts";
-import { applyOperation, type Operation } from "./operations.ts";
-import { emptyProject, type Project, Track } from "./project.ts";
+import { applyOperation, Operation } from "./operations.ts";
+import { emptyProject, type Project, SCHEMA_VERSION, Track } from "./project.ts";
 import { PPQ } from "./tempo-map.ts";
+import { parseProject } from "./validate.ts";
 
 function fixture(): Project {
   let p = emptyProject({ title: "Ops" });
@@ -185,5 +186,53 @@ describe("operations", () => {
     history.redo();
     history.redo();
     expect(history.project).toEqual(end);
+  });
+});
+
+describe("edits parsed from JSON", () => {
+  it("change exactly the fields they name, leaving defaulted fields beside them alone", () => {
+    const project = parseProject({
+      schemaVersion: SCHEMA_VERSION,
+      song: { title: "Old", artist: "Band", sampleRate: 44_100 },
+      tracks: [
+        {
+          id: "keys",
+          name: "Keys",
+          kind: "instrument",
+          noteClips: [
+            {
+              id: "n",
+              startTick: 0,
+              lengthTicks: PPQ,
+              notes: [{ pitch: 60, velocity: 90, startTick: 0, lengthTicks: 10 }],
+            },
+          ],
+        },
+      ],
+    });
+    const fromJson = (op: unknown) => Operation.parse(JSON.parse(JSON.stringify(op)));
+    const renamed = applyOperation(
+      project,
+      fromJson({ type: "song.set", changes: { title: "New" } }),
+    );
+    expect(renamed.project.song).toMatchObject({
+      title: "New",
+      artist: "Band",
+      sampleRate: 44_100,
+    });
+    const muted = applyOperation(
+      project,
+      fromJson({ type: "noteClip.set", clipId: "n", changes: { mute: true } }),
+    );
+    expect(muted.project.tracks[0].noteClips[0]).toMatchObject({
+      mute: true,
+      notes: project.tracks[0].noteClips[0].notes,
+    });
+    expect(fromJson({ type: "clip.set", clipId: "c", changes: { mute: true } })).toEqual({
+      type: "clip.set",
+      clipId: "c",
+      changes: { mute: true },
+    });
+    expect(() => fromJson({ type: "song.set", changes: { tempo: 3 } })).toThrow();
   });
 });

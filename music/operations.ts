@@ -27,6 +27,27 @@ import { parseProject } from "./validate.ts";
  * server's revision history. An operation that fails validation changes nothing.
  */
 const Id = z.string().min(1);
+
+/**
+ * The fields an edit may change, each optional and none filled in. zod's partial() keeps
+ * defaults, so parsing `{ title }` would also reset every defaulted field beside it: an edit
+ * from JSON must change exactly what it names.
+ */
+function changesOf<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+): z.ZodType<Partial<z.output<z.ZodObject<Shape>>>> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault
+        ? (field.unwrap() as z.ZodType)
+        : (field as z.ZodType)
+      ).optional(),
+    ]),
+  );
+  return z.strictObject(shape) as unknown as z.ZodType<Partial<z.output<z.ZodObject<Shape>>>>;
+}
+
 /** A track id, or `master` for the master strip. */
 const StripOwner = Id;
 
@@ -61,7 +82,7 @@ const leafOperations = [
   z.strictObject({
     type: z.literal("clip.set"),
     clipId: Id,
-    changes: AudioClip.pick({ gainDb: true, mute: true, fadeIn: true, fadeOut: true }).partial(),
+    changes: changesOf(AudioClip.pick({ gainDb: true, mute: true, fadeIn: true, fadeOut: true })),
   }),
   /** Sets one channel-strip setting by path, e.g. `eq.1.gainDb` or `compressor.enabled`. */
   z.strictObject({
@@ -180,9 +201,9 @@ const leafOperations = [
   z.strictObject({
     type: z.literal("noteClip.set"),
     clipId: Id,
-    changes: NoteClip.omit({ id: true }).partial(),
+    changes: changesOf(NoteClip.omit({ id: true })),
   }),
-  z.strictObject({ type: z.literal("song.set"), changes: Song.partial() }),
+  z.strictObject({ type: z.literal("song.set"), changes: changesOf(Song) }),
   z.strictObject({ type: z.literal("tempo.set"), tempo: Tempo }),
 ] as const;
 

@@ -38,3 +38,22 @@ export function requirePositional(
   }
   return value;
 }
+
+/** A whole-number flag within [min, max], or undefined when it was not given. */
+export function optionalInteger(
+  text: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ControlRoomError(
+      "E_USAGE",
+      `${flag} "${text}" must be a whole number from ${min} to ${max}`,
+      flag,
+    );
+  }
+  return value;
+}

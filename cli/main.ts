@@ -69,6 +69,12 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     load: async () => (await import("./commands/export.ts")).exportCommand,
   },
   {
+    name: "serve",
+    usage: "serve [--port N] [--data <dir>]",
+    summary: "run the studio server: embedded database, accounts, the API",
+    load: async () => (await import("./commands/serve.ts")).serveCommand,
+  },
+  {
     name: "demo",
     usage: "demo [-o <file>]",
     summary: "build the demo song (first run) and render it",

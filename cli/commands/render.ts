@@ -8,7 +8,7 @@ import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { TempoMap } from "../../music/tempo-map.ts";
 import { deliveryProfile } from "../../production/delivery/profiles.ts";
-import { type Command, parseCommandLine, requirePositional } from "../command.ts";
+import { type Command, optionalInteger, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { progressBar } from "../progress.ts";
 import { parseTimeArgument } from "../time-argument.ts";
@@ -144,22 +144,4 @@ function parseBitDepth(text: string | undefined, format: OutputFormat): OutputBi
     `--bit-depth "${text}" is not one of 16, 24, 32f`,
     "--bit-depth",
   );
-}
-
-function optionalInteger(
-  text: string | undefined,
-  flag: string,
-  min: number,
-  max: number,
-): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ControlRoomError(
-      "E_USAGE",
-      `${flag} "${text}" must be a whole number from ${min} to ${max}`,
-      flag,
-    );
-  }
-  return value;
 }

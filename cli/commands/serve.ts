@@ -1,0 +1,38 @@
+import { startStudio } from "../../server/node/start-studio.ts";
+import { type Command, optionalInteger, parseCommandLine } from "../command.ts";
+import { EXIT } from "../exit-codes.ts";
+
+export const serveCommand: Command = {
+  help: `controlroom serve [--port N] [--host H] [--data <dir>]
+
+Starts the studio server with its embedded database (PGlite) in <dir> (default
+.controlroom/), or on the PostgreSQL server DATABASE_URL names. The first start creates
+the owner's account, prints how to sign in, and adds the demo song. Stop it with Ctrl-C.
+
+  --port N      the port to listen on (default 4321; 0 picks a free one)
+  --host H      the address to listen on (default 127.0.0.1)
+  --data <dir>  the data folder (default .controlroom)
+  --log         write the request log (JSON lines) to standard output`,
+  async run(argv) {
+    const { values } = parseCommandLine("serve", argv, {
+      port: { type: "string" },
+      host: { type: "string" },
+      data: { type: "string" },
+      log: { type: "boolean" },
+    });
+    const studio = await startStudio({
+      port: optionalInteger(values.port, "--port", 0, 65_535) ?? 4321,
+      host: values.host ?? "127.0.0.1",
+      dataDir: values.data,
+      logger: values.log ?? false,
+    });
+    for (const message of studio.messages) console.log(message);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    await studio.close();
+    return EXIT.ok;
+  },
+};

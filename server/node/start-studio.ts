@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { count, sql } from "drizzle-orm";
+import { firstStartOwner, signInInstructions } from "../../accounts/owner.ts";
+import { hashPassword } from "../../accounts/passwords.ts";
+import { generateDemoSong } from "../../examples/demo-song/generate.ts";
+import { openStore, storeOptionsFromEnv } from "../../store/node/open-store.ts";
+import { accounts, projects } from "../../store/schema.ts";
+import type { Store } from "../../store/store.ts";
+import { buildServer } from "../app.ts";
+
+export interface StudioOptions {
+  port: number;
+  host: string;
+  /** The data folder for the embedded database and blobs; DATABASE_URL moves the database. */
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: boolean;
+}
+
+export interface Studio {
+  url: string;
+  /** What to tell the person who started it: where it is, and how to sign in the first time. */
+  messages: string[];
+  close(): Promise<void>;
+}
+
+/** The owner account's address until the studio's pages let it be changed. */
+const OWNER_EMAIL = "owner@controlroom.local";
+
+/**
+ * Starts the studio: opens the store (PGlite in the data folder, or PostgreSQL from
+ * DATABASE_URL), creates the owner's account and seeds the demo song on the first start,
+ * then serves HTTP.
+ */
+export async function startStudio(options: StudioOptions): Promise<Studio> {
+  const env = options.env ?? process.env;
+  const store = await openStore(storeOptionsFromEnv(env, options.dataDir));
+  try {
+    const owner = await ensureOwner(store, env.CONTROLROOM_OWNER_EMAIL ?? OWNER_EMAIL);
+    await seedDemo(store, owner.accountId);
+    const app = await buildServer({
+      logger: options.logger ?? false,
+      ready: async () => {
+        await store.db.execute(sql`select 1`);
+        return true;
+      },
+    });
+    await app.listen({ port: options.port, host: options.host });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : options.port;
+    const url = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}/`;
+    const messages = [`Control Room is running at ${url}`];
+    if (owner.created) messages.push(signInInstructions(owner.created, url));
+    return {
+      url,
+      messages,
+      close: async () => {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function ensureOwner(
+  store: Store,
+  email: string,
+): Promise<{ accountId: string; created: ReturnType<typeof firstStartOwner> | null }> {
+  const [{ n }] = await store.db.select({ n: count() }).from(accounts);
+  if (n > 0) {
+    const [first] = await store.db.select({ id: accounts.id }).from(accounts).limit(1);
+    return { accountId: first.id, created: null };
+  }
+  const owner = firstStartOwner({ email });
+  const account = await store.createAccount({
+    email: owner.email,
+    displayName: "Owner",
+    passwordHash: await hashPassword(owner.password),
+  });
+  return { accountId: account.id, created: owner };
+}
+
+/** The first start gets the demo song as a project, its audio in the blob store. */
+async function seedDemo(store: Store, owner: string): Promise<void> {
+  const [{ n }] = await store.db.select({ n: count() }).from(projects);
+  if (n > 0) return;
+  const work = await mkdtemp(path.join(tmpdir(), "controlroom-demo-"));
+  try {
+    const document = await generateDemoSong(work);
+    const project = await store.createProject({ title: document.song.title, owner, document });
+    for (const source of document.sources) {
+      const bytes = await readFile(path.join(work, source.file));
+      await store.putFile(project.id, source.file, bytes, {
+        mediaType: "audio/wav",
+        addedBy: owner,
+      });
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

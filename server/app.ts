@@ -9,12 +9,17 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { LOG_REDACT_PATHS } from "../accounts/redact.ts";
+import type { AuthContext } from "./auth.ts";
 import { errorBody, isControlRoomError, statusFor } from "./http-errors.ts";
+import { projectRoutes } from "./routes/projects.ts";
+import { sessionRoutes } from "./routes/session.ts";
 
 /** JSON bodies: a project document with thousands of notes fits; audio goes to uploads. */
 export const JSON_BODY_LIMIT = 8 * 1024 * 1024;
 
 export interface ServerOptions {
+  /** The store and the CSRF secret: with them, the sign-in and project routes are served. */
+  auth?: AuthContext;
   /** pino options, or false for none (tests). Secrets are always redacted. */
   logger?: boolean | { level?: string };
   /** Reports whether the database answers, for /ready. */
@@ -100,6 +105,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         : reply.status(503).send({ ok: false as const, database: "unavailable" as const });
     },
   );
+  if (options.auth) {
+    sessionRoutes(app, options.auth);
+    projectRoutes(app, options.auth);
+  }
   app.get("/", { schema: { hide: true } }, async (_request, reply) =>
     reply.type("text/html; charset=utf-8").send(HOME),
   );

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { count, sql } from "drizzle-orm";
+import { newCsrfSecret } from "../../accounts/csrf.ts";
 import { firstStartOwner, signInInstructions } from "../../accounts/owner.ts";
 import { hashPassword } from "../../accounts/passwords.ts";
 import { generateDemoSong } from "../../examples/demo-song/generate.ts";
@@ -41,6 +42,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     const owner = await ensureOwner(store, env.CONTROLROOM_OWNER_EMAIL ?? OWNER_EMAIL);
     await seedDemo(store, owner.accountId);
     const app = await buildServer({
+      auth: { store, csrfSecret: newCsrfSecret() },
       logger: options.logger ?? false,
       ready: async () => {
         await store.db.execute(sql`select 1`);

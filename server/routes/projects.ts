@@ -1,0 +1,140 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireAccess } from "../../accounts/access.ts";
+import type { Action, Role } from "../../accounts/roles.ts";
+import { ControlRoomError } from "../../music/errors.ts";
+import { applyOperation, Operation } from "../../music/operations.ts";
+import { RevisionConflictError } from "../../store/revisions.ts";
+import { type AuthContext, requireSignedIn, type SignedIn } from "../auth.ts";
+import { actionsFor } from "../operation-actions.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const Params = z.strictObject({ projectId: z.string() });
+
+/** Projects and their revisions: read what your role may read, save what it may change. */
+export function projectRoutes(app: FastifyInstance, context: AuthContext): void {
+  const route = app.withTypeProvider<ZodTypeProvider>();
+
+  /** The caller's role on the project, or the same 404 a project that does not exist gets. */
+  async function access(
+    request: FastifyRequest,
+    projectId: string,
+    actions: Iterable<Action>,
+  ): Promise<{ signedIn: SignedIn; role: Role }> {
+    const signedIn = await requireSignedIn(request, context);
+    const role = UUID.test(projectId)
+      ? await context.store.memberRole(projectId, signedIn.account.id)
+      : undefined;
+    const membership =
+      role === undefined ? undefined : { accountId: signedIn.account.id, projectId, role };
+    for (const action of actions) requireAccess({ projectId, action, membership });
+    if (role === undefined) requireAccess({ projectId, action: "project.read", membership });
+    return { signedIn, role: role as Role };
+  }
+
+  route.get(
+    "/api/projects/:projectId",
+    {
+      schema: {
+        description: "A project, its current revision and your role on it.",
+        params: Params,
+        response: {
+          200: z.object({
+            id: z.string(),
+            title: z.string(),
+            currentRevision: z.number(),
+            role: z.string(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { projectId } = request.params;
+      const { role } = await access(request, projectId, ["project.read"]);
+      const project = await context.store.findProject(projectId);
+      if (!project)
+        throw new ControlRoomError("E_NOT_FOUND", `there is no project ${projectId}`, projectId);
+      return {
+        id: project.id,
+        title: project.title,
+        currentRevision: project.currentRevision,
+        role,
+      };
+    },
+  );
+
+  route.get(
+    "/api/projects/:projectId/revisions/:number",
+    {
+      schema: {
+        description: "The document as a revision saved it.",
+        params: z.strictObject({ projectId: z.string(), number: z.coerce.number().int().min(1) }),
+      },
+    },
+    async (request) => {
+      const { projectId, number } = request.params;
+      await access(request, projectId, ["revisions.read"]);
+      const revision = await context.store.loadRevision(projectId, number);
+      return {
+        number: revision.number,
+        parent: revision.parent,
+        createdAt: revision.createdAt,
+        document: revision.document,
+      };
+    },
+  );
+
+  route.post(
+    "/api/projects/:projectId/revisions",
+    {
+      schema: {
+        description:
+          "Saves operations on top of baseRevision. 409 when another save came first: the body names the current revision.",
+        params: Params,
+        body: z.strictObject({
+          baseRevision: z.number().int().min(1),
+          operations: z.array(Operation).min(1).max(10_000),
+        }),
+        response: {
+          200: z.object({ ok: z.literal(true), revision: z.number() }),
+          409: z.object({
+            ok: z.literal(false),
+            error: z.object({ code: z.string(), message: z.string(), subject: z.string() }),
+            currentRevision: z.number(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { projectId } = request.params;
+      const { baseRevision, operations } = request.body;
+      const { signedIn } = await access(request, projectId, actionsFor(operations));
+      const base = await context.store.loadRevision(projectId, baseRevision);
+      let document = base.document;
+      for (const operation of operations) document = applyOperation(document, operation).project;
+      try {
+        const revision = await context.store.saveRevision(projectId, {
+          baseRevision,
+          author: signedIn.account.id,
+          document,
+          operations,
+        });
+        return { ok: true as const, revision };
+      } catch (error) {
+        if (error instanceof RevisionConflictError) {
+          return reply.status(409).send({
+            ok: false as const,
+            error: {
+              code: error.code,
+              message: error.message,
+              subject: String(error.currentRevision),
+            },
+            currentRevision: error.currentRevision,
+          });
+        }
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { createCsrfToken } from "../../accounts/csrf.ts";
+import { emailSchema } from "../../accounts/email.ts";
+import { type PasswordHash, passwordSchema, verifyPassword } from "../../accounts/passwords.ts";
+import { SignInRateLimiter } from "../../accounts/rate-limit.ts";
+import { clearedSessionCookie, sessionCookie, startSession } from "../../accounts/sessions.ts";
+import { ControlRoomError } from "../../music/errors.ts";
+import { deleteSession, insertSession } from "../../store/sessions.ts";
+import { type AuthContext, isSecure, requireSignedIn } from "../auth.ts";
+
+const Account = z.object({ id: z.string(), email: z.string(), displayName: z.string() });
+const SignedInBody = z.object({ ok: z.literal(true), account: Account, csrfToken: z.string() });
+
+/** Sign in, see who is signed in, sign out. */
+export function sessionRoutes(app: FastifyInstance, context: AuthContext): void {
+  const limiter = new SignInRateLimiter({ clock: () => (context.now?.() ?? new Date()).getTime() });
+  const route = app.withTypeProvider<ZodTypeProvider>();
+
+  route.post(
+    "/api/session",
+    {
+      schema: {
+        description: "Sign in with email and password; sets the session cookie.",
+        body: z.strictObject({ email: emailSchema, password: passwordSchema }),
+        response: { 200: SignedInBody },
+      },
+    },
+    async (request, reply) => {
+      const email = request.body.email;
+      const decision = limiter.attempt({ email, address: request.ip });
+      if (!decision.allowed) {
+        reply.header("retry-after", String(decision.retryAfterSeconds));
+        throw new ControlRoomError(
+          "E_RATE_LIMITED",
+          `too many sign-in attempts; try again in ${decision.retryAfterSeconds} s`,
+          "email",
+        );
+      }
+      const account = await context.store.findAccountByEmail(email);
+      const ok = await verifyPassword(
+        request.body.password,
+        account?.passwordHash as PasswordHash | undefined,
+      );
+      if (!account || !ok) {
+        throw new ControlRoomError(
+          "E_UNAUTHENTICATED",
+          "that email and password do not match an account",
+          "email",
+        );
+      }
+      limiter.succeeded(email);
+      const { token, stored } = startSession(account.id, context.now?.() ?? new Date());
+      await insertSession(context.store.db, stored);
+      reply.header("set-cookie", sessionCookie(token, { secure: isSecure(request) }));
+      return {
+        ok: true as const,
+        account: { id: account.id, email: account.email, displayName: account.displayName },
+        csrfToken: createCsrfToken(context.csrfSecret, stored.tokenHash),
+      };
+    },
+  );
+
+  route.get(
+    "/api/session",
+    {
+      schema: {
+        description: "Who is signed in, and a CSRF token for changes.",
+        response: { 200: SignedInBody },
+      },
+    },
+    async (request) => {
+      const signedIn = await requireSignedIn(request, context);
+      return {
+        ok: true as const,
+        account: signedIn.account,
+        csrfToken: createCsrfToken(context.csrfSecret, signedIn.tokenHash),
+      };
+    },
+  );
+
+  route.delete(
+    "/api/session",
+    { schema: { description: "Sign out.", response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async (request, reply) => {
+      const signedIn = await requireSignedIn(request, context);
+      await deleteSession(context.store.db, signedIn.tokenHash);
+      reply.header("set-cookie", clearedSessionCookie({ secure: isSecure(request) }));
+      return { ok: true as const };
+    },
+  );
+}

@@ -1,5 +1,6 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import {
   jsonSchemaTransform,
@@ -83,6 +84,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   const Health = z.object({ ok: z.literal(true) });
   app.get("/health", { schema: { response: { 200: Health } } }, async () => ({

@@ -8,6 +8,7 @@ import {
 import { ControlRoomError } from "../music/errors.ts";
 import { findLiveSession } from "../store/sessions.ts";
 import type { Store } from "../store/store.ts";
+import type { ChangeFeed } from "./feed.ts";
 
 export interface SignedIn {
   account: { id: string; email: string; displayName: string };
@@ -18,6 +19,8 @@ export interface SignedIn {
 export interface AuthContext {
   store: Store;
   csrfSecret: Uint8Array;
+  /** Where committed saves are announced; none, and nobody is told. */
+  feed?: ChangeFeed;
   now?: () => Date;
 }
 

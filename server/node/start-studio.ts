@@ -10,6 +10,7 @@ import { openStore, storeOptionsFromEnv } from "../../store/node/open-store.ts";
 import { accounts, projects } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
 import { buildServer } from "../app.ts";
+import { ChangeFeed } from "../feed.ts";
 
 export interface StudioOptions {
   port: number;
@@ -42,7 +43,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     const owner = await ensureOwner(store, env.CONTROLROOM_OWNER_EMAIL ?? OWNER_EMAIL);
     await seedDemo(store, owner.accountId);
     const app = await buildServer({
-      auth: { store, csrfSecret: newCsrfSecret() },
+      auth: { store, csrfSecret: newCsrfSecret(), feed: new ChangeFeed() },
       logger: options.logger ?? false,
       ready: async () => {
         await store.db.execute(sql`select 1`);

@@ -65,6 +65,38 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
   );
 
   route.get(
+    "/api/projects/:projectId/feed",
+    {
+      websocket: true,
+      schema: {
+        description: "A WebSocket: every save of the project, as it is committed.",
+        params: Params,
+      },
+    },
+    (socket, request) => {
+      const { projectId } = request.params as { projectId: string };
+      let unsubscribe: (() => void) | null = null;
+      socket.on("close", () => unsubscribe?.());
+      access(request, projectId, ["project.read"]).then(
+        () => {
+          if (socket.readyState !== socket.OPEN) return;
+          unsubscribe =
+            context.feed?.subscribe(projectId, (message) => socket.send(JSON.stringify(message))) ??
+            null;
+          socket.send(JSON.stringify({ type: "subscribed", projectId }));
+        },
+        (error: { code?: string; message: string }) => {
+          // 4000 + the HTTP status, as WebSocket close codes for application errors go.
+          socket.close(
+            error.code === "E_FORBIDDEN" ? 4403 : error.code === "E_UNAUTHENTICATED" ? 4401 : 4404,
+            error.message.slice(0, 120),
+          );
+        },
+      );
+    },
+  );
+
+  route.get(
     "/api/projects/:projectId/revisions/:number",
     {
       schema: {
@@ -119,6 +151,13 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
           author: signedIn.account.id,
           document,
           operations,
+        });
+        context.feed?.publish({
+          type: "revision",
+          projectId,
+          revision,
+          author: signedIn.account.id,
+          operations: operations.length,
         });
         return { ok: true as const, revision };
       } catch (error) {

@@ -11,7 +11,7 @@ import {
 import { z } from "zod";
 import { LOG_REDACT_PATHS } from "../accounts/redact.ts";
 import type { AuthContext } from "./auth.ts";
-import { errorBody, isControlRoomError, statusFor } from "./http-errors.ts";
+import { type ErrorBody, errorBody, isControlRoomError, statusFor } from "./http-errors.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
 
@@ -41,7 +41,16 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
           level: options.logger === true ? "info" : (options.logger.level ?? "info"),
           redact: { paths: [...LOG_REDACT_PATHS], censor: "[redacted]" },
         };
-  const app = Fastify({ logger, bodyLimit: JSON_BODY_LIMIT }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger,
+    bodyLimit: JSON_BODY_LIMIT,
+    // Requests the router cannot even read (a malformed URL or header) get the same shape.
+    frameworkErrors: (error, _request, reply) => {
+      (reply as unknown as { status(code: number): { send(body: ErrorBody): void } })
+        .status(400)
+        .send(errorBody("E_REQUEST_INVALID", error.message));
+    },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

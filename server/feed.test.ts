@@ -1,72 +1,29 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { newCsrfSecret } from "../accounts/csrf.ts";
-import { hashPassword, Password } from "../accounts/passwords.ts";
-import { emptyProject } from "../music/project.ts";
-import { openStore } from "../store/node/open-store.ts";
-import type { Store } from "../store/store.ts";
-import { buildServer } from "./app.ts";
 import { ChangeFeed } from "./feed.ts";
+import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
-const PASSWORD = "correct horse battery staple";
-let dir: string;
-let store: Store;
-let app: Awaited<ReturnType<typeof buildServer>>;
+let studio: StudioUnderTest;
 let base: string;
 let projectId: string;
 const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "controlroom-feed-"));
-  store = await openStore({ dataDir: dir });
-  const hash = await hashPassword(Password.from(PASSWORD));
-  const ids = new Map<string, string>();
-  for (const who of ["producer", "engineer", "outsider"]) {
-    ids.set(
-      who,
-      (
-        await store.createAccount({
-          email: `${who}@studio.test`,
-          displayName: who,
-          passwordHash: hash,
-        })
-      ).id,
-    );
-  }
-  projectId = (
-    await store.createProject({
-      title: "Feed",
-      owner: ids.get("producer")!,
-      document: emptyProject(),
-    })
-  ).id;
-  await store.setMemberRole(projectId, ids.get("engineer")!, "engineer");
-  app = await buildServer({ auth: { store, csrfSecret: newCsrfSecret(), feed: new ChangeFeed() } });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
+  studio = await studioUnderTest(
+    { producer: "producer", engineer: "engineer", outsider: null },
+    { feed: new ChangeFeed() },
+  );
+  projectId = studio.projectId;
+  await studio.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = studio.app.server.address();
   base = `127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 }, 60_000);
 afterAll(async () => {
   for (const socket of sockets) socket.terminate();
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
+  await studio?.close();
 });
 
-async function signIn(who: string): Promise<{ cookie: string; csrf: string }> {
-  const response = await fetch(`http://${base}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: `${who}@studio.test`, password: PASSWORD }),
-  });
-  return {
-    cookie: String(response.headers.get("set-cookie")).split(";")[0],
-    csrf: ((await response.json()) as { csrfToken: string }).csrfToken,
-  };
-}
+const signIn = (who: string) => studio.signIn(who);
 
 /** Opens the project's feed as `cookie` and collects its messages, or its close code. */
 function listen(cookie: string): Promise<{ messages: unknown[]; closed: Promise<number> }> {

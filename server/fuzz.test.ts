@@ -1,42 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCsrfSecret } from "../accounts/csrf.ts";
-import { hashPassword, Password } from "../accounts/passwords.ts";
-import { emptyProject } from "../music/project.ts";
-import { openStore } from "../store/node/open-store.ts";
-import type { Store } from "../store/store.ts";
-import { buildServer } from "./app.ts";
+import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
 /**
  * Seeded mutations of well-formed requests to every route: each answer must be a 2xx or a
  * 4xx in the one error shape, never a 500. The test says how many requests it made.
  */
-const PASSWORD = "correct horse battery staple";
-let dir: string;
-let store: Store;
-let app: Awaited<ReturnType<typeof buildServer>>;
-let projectId: string;
+let studio: StudioUnderTest;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "controlroom-fuzz-"));
-  store = await openStore({ dataDir: dir });
-  const owner = await store.createAccount({
-    email: "pro@studio.test",
-    displayName: "Pro",
-    passwordHash: await hashPassword(Password.from(PASSWORD)),
-  });
-  projectId = (
-    await store.createProject({ title: "Fuzz", owner: owner.id, document: emptyProject() })
-  ).id;
-  app = await buildServer({ auth: { store, csrfSecret: newCsrfSecret() } });
+  studio = await studioUnderTest({ pro: "producer" });
 }, 60_000);
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => studio?.close());
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -87,13 +61,8 @@ function mutate(value: unknown, next: () => number): unknown {
 
 describe("fuzzing the routes", () => {
   it("answers every mutated request with 2xx or 4xx in the error shape, never 500", async () => {
-    const signIn = await app.inject({
-      method: "POST",
-      url: "/api/session",
-      payload: { email: "pro@studio.test", password: PASSWORD },
-    });
-    const cookie = String(signIn.headers["set-cookie"]).split(";")[0];
-    const csrf = signIn.json().csrfToken;
+    const { app, projectId } = studio;
+    const { cookie, csrf } = await studio.signIn("pro");
     const valid: { method: "GET" | "POST" | "DELETE"; url: string; body?: unknown }[] = [
       {
         method: "POST",

@@ -1,62 +1,17 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCsrfSecret } from "../accounts/csrf.ts";
-import { hashPassword, Password } from "../accounts/passwords.ts";
-import { emptyProject } from "../music/project.ts";
-import { openStore } from "../store/node/open-store.ts";
-import type { Store } from "../store/store.ts";
-import { buildServer } from "./app.ts";
+import { PASSWORD, type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
 /** The server over a real store (PGlite in a temp folder), driven through HTTP requests. */
-let dir: string;
-let store: Store;
-let app: Awaited<ReturnType<typeof buildServer>>;
+let studio: StudioUnderTest;
+let app: StudioUnderTest["app"];
 let projectId: string;
-const PASSWORD = "correct horse battery staple";
+const signIn = (who: string) => studio.signIn(who);
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "controlroom-routes-"));
-  store = await openStore({ dataDir: dir });
-  const hash = await hashPassword(Password.from(PASSWORD));
-  const producer = await store.createAccount({
-    email: "pro@studio.test",
-    displayName: "Pro",
-    passwordHash: hash,
-  });
-  const engineer = await store.createAccount({
-    email: "eng@studio.test",
-    displayName: "Eng",
-    passwordHash: hash,
-  });
-  await store.createAccount({ email: "out@studio.test", displayName: "Out", passwordHash: hash });
-  const project = await store.createProject({
-    title: "Song",
-    owner: producer.id,
-    document: emptyProject({ title: "Song" }),
-  });
-  projectId = project.id;
-  await store.setMemberRole(projectId, engineer.id, "engineer");
-  app = await buildServer({ auth: { store, csrfSecret: newCsrfSecret() } });
+  studio = await studioUnderTest({ pro: "producer", eng: "engineer", out: null });
+  ({ app, projectId } = studio);
 }, 60_000);
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function signIn(email: string): Promise<{ cookie: string; csrf: string }> {
-  const response = await app.inject({
-    method: "POST",
-    url: "/api/session",
-    payload: { email, password: PASSWORD },
-  });
-  expect(response.statusCode, response.body).toBe(200);
-  expect(response.body).not.toMatch(/argon2|horse/);
-  const cookie = String(response.headers["set-cookie"]).split(";")[0];
-  return { cookie, csrf: response.json().csrfToken };
-}
+afterAll(() => studio?.close());
 
 describe("signing in", () => {
   it("refuses a wrong password and an unknown email alike, and sets an httpOnly cookie for the right one", async () => {
@@ -75,13 +30,14 @@ describe("signing in", () => {
       payload: { email: "pro@studio.test", password: PASSWORD },
     });
     expect(String(right.headers["set-cookie"])).toMatch(/^controlroom_session=[\w-]+; .*HttpOnly/);
+    expect(right.body).not.toMatch(/argon2|horse/);
     expect((await app.inject({ url: "/api/session" })).statusCode).toBe(401);
   });
 });
 
 describe("projects", () => {
   it("shows a member the project and their role, and everyone else the 404 an unknown id gets", async () => {
-    const pro = await signIn("pro@studio.test");
+    const pro = await signIn("pro");
     const seen = await app.inject({
       url: `/api/projects/${projectId}`,
       headers: { cookie: pro.cookie },
@@ -92,7 +48,7 @@ describe("projects", () => {
       currentRevision: 1,
       role: "producer",
     });
-    const out = await signIn("out@studio.test");
+    const out = await signIn("out");
     const hidden = await app.inject({
       url: `/api/projects/${projectId}`,
       headers: { cookie: out.cookie },
@@ -110,7 +66,7 @@ describe("projects", () => {
   });
 
   it("lets the engineer change the mix but not the arrangement, and only with the CSRF token", async () => {
-    const eng = await signIn("eng@studio.test");
+    const eng = await signIn("eng");
     const save = (operations: unknown[], csrf: string | undefined, baseRevision: number) =>
       app.inject({
         method: "POST",
@@ -133,7 +89,7 @@ describe("projects", () => {
   });
 
   it("lets one of two saves on the same base win; the other gets 409 naming the current revision", async () => {
-    const pro = await signIn("pro@studio.test");
+    const pro = await signIn("pro");
     const current = (
       await app.inject({ url: `/api/projects/${projectId}`, headers: { cookie: pro.cookie } })
     ).json().currentRevision;
@@ -152,7 +108,7 @@ describe("projects", () => {
   });
 
   it("answers malformed JSON, unknown fields, wrong types and oversized bodies with 4xx, never 500", async () => {
-    const pro = await signIn("pro@studio.test");
+    const pro = await signIn("pro");
     const post = (payload: string, type = "application/json") =>
       app.inject({
         method: "POST",

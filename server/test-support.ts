@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { newCsrfSecret } from "../accounts/csrf.ts";
+import { hashPassword, Password } from "../accounts/passwords.ts";
+import type { Role } from "../accounts/roles.ts";
+import { emptyProject } from "../music/project.ts";
+import { openStore } from "../store/node/open-store.ts";
+import type { Store } from "../store/store.ts";
+import { buildServer } from "./app.ts";
+import type { ChangeFeed } from "./feed.ts";
+
+/** Everyone's password in the server's tests. */
+export const PASSWORD = "correct horse battery staple";
+
+export interface StudioUnderTest {
+  app: Awaited<ReturnType<typeof buildServer>>;
+  store: Store;
+  /** The one project; the first member named is its producer and owner. */
+  projectId: string;
+  /** Signs `who` in (their email is `<who>@studio.test`): the session cookie and its CSRF token. */
+  signIn(who: string): Promise<{ cookie: string; csrf: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server over a real store (PGlite in a temp folder) with one project: an account per
+ * name in `people`, a member of the project in the given role, or in none when `null`.
+ */
+export async function studioUnderTest(
+  people: Record<string, Role | null>,
+  options: { feed?: ChangeFeed } = {},
+): Promise<StudioUnderTest> {
+  const dir = await mkdtemp(path.join(tmpdir(), "controlroom-server-"));
+  const store = await openStore({ dataDir: dir });
+  const passwordHash = await hashPassword(Password.from(PASSWORD));
+  const ids = new Map<string, string>();
+  for (const who of Object.keys(people)) {
+    const account = await store.createAccount({
+      email: `${who}@studio.test`,
+      displayName: who,
+      passwordHash,
+    });
+    ids.set(who, account.id);
+  }
+  const [owner] = Object.entries(people).find(([, role]) => role === "producer") ?? [];
+  if (owner === undefined) throw new Error("studioUnderTest needs a producer to own the project");
+  const project = await store.createProject({
+    title: "Song",
+    owner: ids.get(owner)!,
+    document: emptyProject({ title: "Song" }),
+  });
+  for (const [who, role] of Object.entries(people)) {
+    if (role !== null && who !== owner) await store.setMemberRole(project.id, ids.get(who)!, role);
+  }
+  const app = await buildServer({
+    auth: { store, csrfSecret: newCsrfSecret(), feed: options.feed },
+  });
+  return {
+    app,
+    store,
+    projectId: project.id,
+    async signIn(who) {
+      const response = await app.inject({
+        method: "POST",
+        url: "/api/session",
+        payload: { email: `${who}@studio.test`, password: PASSWORD },
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`${who} could not sign in: ${response.body}`);
+      return {
+        cookie: String(response.headers["set-cookie"]).split(";")[0],
+        csrf: response.json().csrfToken,
+      };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

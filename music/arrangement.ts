@@ -1,7 +1,7 @@
 import { ControlRoomError } from "./errors.ts";
 import type { Project, Section, Track } from "./project.ts";
 import { TempoMap } from "./tempo-map.ts";
-import { type Piece, rearrange, type Timeline, timelineOf } from "./timeline.ts";
+import { freshId, type Piece, rearrange, type Timeline, timelineOf } from "./timeline.ts";
 
 /**
  * The producer's arrangement: sections as pieces of the timeline that can be moved,
@@ -192,12 +192,7 @@ export function setCell(
   }
   const shift = a - source.startTick;
   const ids = takenIds(project);
-  const fresh = (id: string) => {
-    let n = 2;
-    while (ids.has(`${id}-${n}`)) n++;
-    ids.add(`${id}-${n}`);
-    return `${id}-${n}`;
-  };
+  const fresh = (id: string) => freshId(ids, id);
   const from = source.startTick;
   const to = Math.min(end(source), from + section.lengthTicks);
   for (const clip of track.clips.filter((c) => inside(c.startTick, from, to))) {

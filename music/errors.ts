@@ -24,3 +24,13 @@ export class ControlRoomError extends Error {
 export function isControlRoomError(error: unknown): error is ControlRoomError {
   return error instanceof ControlRoomError;
 }
+
+/**
+ * An error raised deep inside reading a file (a channel, an entry of an archive) that does
+ * not yet say which file: the same error, its message led by the file's name, which becomes
+ * its subject. Anything else passes through unchanged.
+ */
+export function namingFile(error: unknown, fileName: string): unknown {
+  if (!isControlRoomError(error) || error.message.includes(fileName)) return error;
+  return new ControlRoomError(error.code, `${fileName}: ${error.message}`, fileName);
+}

@@ -87,14 +87,9 @@ export function rearrange(timeline: Timeline, pieces: Piece[], takenIds: Set<str
   const ids = new Set(takenIds);
   const seen = new Set<string>();
   const idFor = (id: string) => {
-    if (!seen.has(id)) {
-      seen.add(id);
-      return id;
-    }
-    let n = 2;
-    while (ids.has(`${id}-${n}`)) n++;
-    ids.add(`${id}-${n}`);
-    return `${id}-${n}`;
+    if (seen.has(id)) return freshId(ids, id);
+    seen.add(id);
+    return id;
   };
   const place = <T>(items: T[], tick: (item: T) => number, move: (item: T, to: number) => T) =>
     pieces.flatMap((piece) =>
@@ -153,6 +148,14 @@ export function rearrange(timeline: Timeline, pieces: Piece[], takenIds: Set<str
       lyrics: byTick(track.lyrics),
     })),
   };
+}
+
+/** `<id>-<n>` for the lowest n ≥ 2 not in `ids`, which then holds it: the id of a copy. */
+export function freshId(ids: Set<string>, id: string): string {
+  let n = 2;
+  while (ids.has(`${id}-${n}`)) n++;
+  ids.add(`${id}-${n}`);
+  return `${id}-${n}`;
 }
 
 /**

@@ -10,8 +10,9 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { LOG_REDACT_PATHS } from "../accounts/redact.ts";
+import { isControlRoomError } from "../music/errors.ts";
 import type { AuthContext } from "./auth.ts";
-import { type ErrorBody, errorBody, isControlRoomError, statusFor } from "./http-errors.ts";
+import { type ErrorBody, errorBody, statusFor } from "./http-errors.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
 

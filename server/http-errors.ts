@@ -1,4 +1,4 @@
-import { ControlRoomError } from "../music/errors.ts";
+import type { ControlRoomError } from "../music/errors.ts";
 
 /**
  * The HTTP status for an error a request caused. Every ControlRoomError is the client's
@@ -35,8 +35,4 @@ export function errorBody(code: string, message: string, subject?: string): Erro
     ok: false,
     error: subject === undefined ? { code, message } : { code, message, subject },
   };
-}
-
-export function isControlRoomError(error: unknown): error is ControlRoomError {
-  return error instanceof ControlRoomError;
 }

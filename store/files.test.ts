@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ControlRoomError } from "../music/errors.ts";
 import type { Account } from "./accounts.ts";
 import { readBlob } from "./blob-store.ts";
 import type { FolderBlobStore } from "./node/folder-blob-store.ts";
@@ -10,19 +9,10 @@ import type { ProjectRecord } from "./projects.ts";
 import { blobs as blobRows } from "./schema.ts";
 import type { Store } from "./store.ts";
 import { type OpenedStore, testDatabases } from "./test-support/databases.ts";
-import { firstDocument, someAccount } from "./test-support/documents.ts";
+import { firstDocument, refusal, someAccount } from "./test-support/documents.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const text = (s: string) => new TextEncoder().encode(s);
-
-async function refusal(promise: Promise<unknown>): Promise<ControlRoomError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ControlRoomError);
-  return error as ControlRoomError;
-}
 
 for (const database of testDatabases) {
   describe.skipIf(database.skip)(`project files on ${database.name}`, () => {

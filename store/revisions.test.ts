@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ControlRoomError } from "../music/errors.ts";
 import type { Account } from "./accounts.ts";
 import type { ProjectRecord } from "./projects.ts";
 import { RevisionConflictError } from "./revisions.ts";
 import type { Store } from "./store.ts";
 import { type OpenedStore, testDatabases } from "./test-support/databases.ts";
-import { edit, firstDocument, someAccount } from "./test-support/documents.ts";
-
-async function refusal(promise: Promise<unknown>): Promise<ControlRoomError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ControlRoomError);
-  return error as ControlRoomError;
-}
+import { edit, firstDocument, refusal, someAccount } from "./test-support/documents.ts";
 
 for (const database of testDatabases) {
   describe.skipIf(database.skip)(`revisions on ${database.name}`, () => {

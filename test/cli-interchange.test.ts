@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { zipSync } from "fflate";
+import { unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../cli/exit-codes.ts";
 import { controlroom } from "./support/cli.ts";
@@ -54,18 +54,17 @@ describe.skipIf(!haveShared)("controlroom import and export", () => {
     const exported = controlroom("export", dir, "-o", out);
     expect(exported.status, exported.stderr).toBe(0);
     expect(exported.stdout).toMatch(/^wrote .*notes\.dawproject: \d+ tracks/);
+    const dir2 = path.join(work, "notes-again");
+    expect(controlroom("import", out, dir2).stdout).toContain("with 43 notes");
     if (haveXmllint) {
-      const dir2 = path.join(work, "notes-again");
-      expect(controlroom("import", out, dir2).stdout).toContain("with 43 notes");
-      const xml = path.join(dir2, "project.xml");
-      const unzip = spawnSync("unzip", ["-p", out, "project.xml"], { encoding: "utf8" });
-      if (unzip.status === 0) {
-        writeFileSync(xml, unzip.stdout);
-        const lint = spawnSync("xmllint", ["--noout", "--schema", schema, xml], {
-          encoding: "utf8",
-        });
-        expect(lint.status, lint.stderr).toBe(0);
-      }
+      const xml = path.join(dir2, "exported-project.xml");
+      writeFileSync(xml, unzipSync(readFileSync(out))["project.xml"]);
+      const lint = spawnSync("xmllint", ["--noout", "--schema", schema, xml], { encoding: "utf8" });
+      expect(lint.status, lint.stderr).toBe(0);
+    } else {
+      console.log(
+        "Project.xsd check skipped: xmllint is not installed (Debian package libxml2-utils)",
+      );
     }
   });
 

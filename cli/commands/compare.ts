@@ -3,7 +3,7 @@ import { compareToReference } from "../../analysis/compare.ts";
 import { analyzeFile } from "../../analysis/node/analyze-file.ts";
 import { plotFormat, writePlot } from "../../analysis/node/write-plot.ts";
 import { spectrumPlotSvg } from "../../analysis/plot/spectrum-plot.ts";
-import { ControlRoomError } from "../../music/errors.ts";
+import { namingFile } from "../../music/errors.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { db, signedDb, table } from "../format-table.ts";
@@ -35,7 +35,7 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
       const progress = progressBar(`analysing ${path.basename(f)}`, !values.json);
       return analyzeFile(f, { onProgress: (done, total) => progress.update(done, total) })
         .catch((error: unknown) => {
-          throw namingFile(error, f);
+          throw namingFile(error, path.basename(f));
         })
         .finally(() => progress.stop());
     };
@@ -119,16 +119,6 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
     return EXIT.ok;
   },
 };
-
-/**
- * The meter inside analyzeFile names a channel and a frame, not the file; with a mix and a
- * reference, the user has to be told which of the two is broken.
- */
-function namingFile(error: unknown, file: string): unknown {
-  const name = path.basename(file);
-  if (!(error instanceof ControlRoomError) || error.subject === name) return error;
-  return new ControlRoomError(error.code, `${name}: ${error.message}`, name);
-}
 
 function describeKey(key: { name: string; confidence: number } | null | undefined): string {
   return key ? `${key.name} (${Math.round(key.confidence * 100)} %)` : "n/a";

@@ -28,9 +28,10 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       : undefined;
     const membership =
       role === undefined ? undefined : { accountId: signedIn.account.id, projectId, role };
+    // Every member may read the project; anyone else gets the 404 an unknown id gets.
+    const granted = requireAccess({ projectId, action: "project.read", membership });
     for (const action of actions) requireAccess({ projectId, action, membership });
-    if (role === undefined) requireAccess({ projectId, action: "project.read", membership });
-    return { signedIn, role: role as Role };
+    return { signedIn, role: granted };
   }
 
   route.get(

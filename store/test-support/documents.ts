@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { ControlRoomError } from "../../music/errors.ts";
 import { applyOperation, type Operation } from "../../music/operations.ts";
 import { emptyProject, type Project } from "../../music/project.ts";
 import type { Account } from "../accounts.ts";
@@ -28,4 +30,14 @@ export function edit(
   let next = document;
   for (const operation of operations) next = applyOperation(next, operation).project;
   return { document: next, operations };
+}
+
+/** The ControlRoomError a promise rejects with; the test fails if it resolves or throws anything else. */
+export async function refusal(promise: Promise<unknown>): Promise<ControlRoomError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ControlRoomError);
+  return error as ControlRoomError;
 }

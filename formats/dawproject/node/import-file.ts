@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ControlRoomError } from "../../../music/errors.ts";
+import { ControlRoomError, namingFile } from "../../../music/errors.ts";
 import type { AudioSource, Project } from "../../../music/project.ts";
 import { importAudioFile } from "../../node/audio-import.ts";
 import { AUDIO_DIR, PROJECT_FILE, saveProjectFolder } from "../../node/project-folder.ts";
@@ -51,7 +51,12 @@ export async function importDawproject(
     );
   }
   const archive = DawprojectArchive.open(await readFile(file), archiveName, limits);
-  const parsed = namingArchive(archiveName, () => parseDawproject(archive, archiveName, options));
+  let parsed: ReturnType<typeof parseDawproject>;
+  try {
+    parsed = parseDawproject(archive, archiveName, options);
+  } catch (error) {
+    throw namingFile(error, archiveName);
+  }
 
   const created: string[] = [];
   const work = await mkdtemp(path.join(tmpdir(), "controlroom-dawproject-"));
@@ -87,20 +92,6 @@ export async function importDawproject(
     throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
-  }
-}
-
-/** An error about an entry inside the archive also names the archive the user gave. */
-function namingArchive<T>(archiveName: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof ControlRoomError) || error.message.includes(archiveName)) throw error;
-    throw new ControlRoomError(
-      error.code,
-      `${archiveName}: ${error.message}`,
-      error.subject ?? archiveName,
-    );
   }
 }
 

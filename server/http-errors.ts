@@ -12,6 +12,7 @@ const BY_PREFIX: [string, number][] = [
   ["E_UNAUTHENTICATED", 401],
   ["E_STORE_CONFLICT", 409],
   ["E_PROJECT_EXISTS", 409],
+  ["E_JOB_FINISHED", 409],
   ["E_RATE_LIMITED", 429],
   ["E_TOO_LARGE", 413],
   ["E_ZIP_TOO_LARGE", 413],

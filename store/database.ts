@@ -1,4 +1,6 @@
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Pool } from "pg";
 import type { tables } from "./schema.ts";
 
 /** drizzle over either driver: PGlite in a folder, or a PostgreSQL server. */
@@ -12,9 +14,15 @@ export interface ScriptSession {
   rows<Row>(text: string, params?: unknown[]): Promise<Row[]>;
 }
 
+/** The connection under drizzle: one PGlite, or a pool of a PostgreSQL server's connections. */
+export type StoreConnection =
+  | { kind: "pglite"; client: PGlite }
+  | { kind: "postgres"; pool: Pool; databaseUrl: string };
+
 export interface StoreDriver {
   readonly kind: "pglite" | "postgres";
   readonly db: StoreDatabase;
+  readonly connection: StoreConnection;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   scriptTransaction<T>(work: (session: ScriptSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;

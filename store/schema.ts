@@ -4,6 +4,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uuid,
@@ -110,6 +111,39 @@ export const auditLog = pgTable("audit_log", {
   detail: jsonb("detail").$type<Record<string, unknown>>().notNull(),
 });
 
+export const JOB_KINDS = ["render", "master", "analysis"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const JOB_STATES = ["queued", "running", "done", "failed", "cancelled"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const jobs = pgTable("jobs", {
+  id: uuid("id").primaryKey(),
+  projectId: uuid("project_id").notNull(),
+  kind: text("kind").$type<JobKind>().notNull(),
+  request: jsonb("request").$type<Record<string, unknown>>().notNull(),
+  requestedBy: uuid("requested_by"),
+  createdAt: createdAt(),
+  state: text("state").$type<JobState>().notNull().default("queued"),
+  progress: real("progress").notNull().default(0),
+  stage: text("stage").notNull().default(""),
+  result: jsonb("result").$type<Record<string, unknown>>(),
+  error: text("error"),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+
+export const jobRuns = pgTable(
+  "job_runs",
+  {
+    jobId: uuid("job_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    worker: text("worker").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    outcome: text("outcome").$type<"done" | "failed" | "cancelled">(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.attempt] })],
+);
+
 export const tables = {
   accounts,
   sessions,
@@ -120,4 +154,6 @@ export const tables = {
   blobs,
   projectFiles,
   auditLog,
+  jobs,
+  jobRuns,
 };

@@ -6,7 +6,7 @@ import {
   type NewAccount,
 } from "./accounts.ts";
 import type { BlobContent, BlobStore, StoredBlob } from "./blob-store.ts";
-import type { StoreDatabase, StoreDriver } from "./database.ts";
+import type { StoreConnection, StoreDatabase, StoreDriver } from "./database.ts";
 import {
   type BlobCheck,
   checkBlobs,
@@ -17,6 +17,20 @@ import {
   putBlob,
   putProjectFile,
 } from "./files.ts";
+import {
+  cancelJob,
+  createJob,
+  findJob,
+  finishJobRun,
+  type JobRecord,
+  type JobRun,
+  jobState,
+  listJobRuns,
+  listJobs,
+  type NewJob,
+  reportJobProgress,
+  startJobRun,
+} from "./jobs.ts";
 import {
   createProject,
   findProject,
@@ -34,7 +48,7 @@ import {
   type SaveRevision,
   saveRevision,
 } from "./revisions.ts";
-import type { Role } from "./schema.ts";
+import type { JobState, Role } from "./schema.ts";
 
 /**
  * Control Room's storage: accounts, projects with their revision history, and files, over
@@ -131,6 +145,47 @@ export class Store {
     return findProjectFile(this.db, projectId, name);
   }
 
+  createJob(job: NewJob): Promise<JobRecord> {
+    return createJob(this.db, job);
+  }
+
+  findJob(projectId: string, jobId: string): Promise<JobRecord | undefined> {
+    return findJob(this.db, projectId, jobId);
+  }
+
+  listJobs(projectId: string): Promise<JobRecord[]> {
+    return listJobs(this.db, projectId);
+  }
+
+  listJobRuns(jobId: string): Promise<JobRun[]> {
+    return listJobRuns(this.db, jobId);
+  }
+
+  startJobRun(jobId: string, attempt: number, worker: string): Promise<boolean> {
+    return startJobRun(this.db, jobId, attempt, worker);
+  }
+
+  reportJobProgress(jobId: string, progress: number, stage: string): Promise<void> {
+    return reportJobProgress(this.db, jobId, progress, stage);
+  }
+
+  finishJobRun(...args: DropFirst<Parameters<typeof finishJobRun>>): Promise<void> {
+    return finishJobRun(this.db, ...args);
+  }
+
+  cancelJob(projectId: string, jobId: string): Promise<JobRecord> {
+    return cancelJob(this.db, projectId, jobId);
+  }
+
+  jobState(jobId: string): Promise<JobState | undefined> {
+    return jobState(this.db, jobId);
+  }
+
+  /** The database connection itself, for the job queue (pg-boss), which brings its own SQL. */
+  get connection(): StoreConnection {
+    return this.#driver.connection;
+  }
+
   /** Every blob row against the blob store: what a crash or a lost disk left missing. */
   checkBlobs(): Promise<BlobCheck> {
     return checkBlobs(this.db, this.blobs);
@@ -140,3 +195,5 @@ export class Store {
     return this.#driver.close();
   }
 }
+
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;

@@ -1,11 +1,8 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { count, sql } from "drizzle-orm";
 import { newCsrfSecret } from "../../accounts/csrf.ts";
 import { firstStartOwner, signInInstructions } from "../../accounts/owner.ts";
 import { hashPassword } from "../../accounts/passwords.ts";
-import { generateDemoSong } from "../../examples/demo-song/generate.ts";
+import { seedDemoProject } from "../../examples/demo-song/seed-store.ts";
 import { openStore, storeOptionsFromEnv } from "../../store/node/open-store.ts";
 import { accounts, projects } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
@@ -91,19 +88,5 @@ async function ensureOwner(
 /** The first start gets the demo song as a project, its audio in the blob store. */
 async function seedDemo(store: Store, owner: string): Promise<void> {
   const [{ n }] = await store.db.select({ n: count() }).from(projects);
-  if (n > 0) return;
-  const work = await mkdtemp(path.join(tmpdir(), "controlroom-demo-"));
-  try {
-    const document = await generateDemoSong(work);
-    const project = await store.createProject({ title: document.song.title, owner, document });
-    for (const source of document.sources) {
-      const bytes = await readFile(path.join(work, source.file));
-      await store.putFile(project.id, source.file, bytes, {
-        mediaType: "audio/wav",
-        addedBy: owner,
-      });
-    }
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  if (n === 0) await seedDemoProject(store, owner);
 }

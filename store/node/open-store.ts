@@ -82,6 +82,7 @@ async function openPglite(dir: string): Promise<StoreDriver> {
   return {
     kind: "pglite",
     db,
+    connection: { kind: "pglite", client },
     scriptTransaction: (work) =>
       client.transaction((tx) =>
         work({
@@ -130,6 +131,7 @@ async function openPostgres(databaseUrl: string): Promise<StoreDriver> {
   return {
     kind: "postgres",
     db,
+    connection: { kind: "postgres", pool, databaseUrl },
     async scriptTransaction<T>(work: (session: ScriptSession) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

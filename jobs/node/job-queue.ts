@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { fromPglite, type IDatabase, type Job, PgBoss } from "pg-boss";
+import { isControlRoomError } from "../../music/errors.ts";
+import type { JobRecord } from "../../store/jobs.ts";
+import { JOB_KINDS, type JobKind } from "../../store/schema.ts";
+import type { Store } from "../../store/store.ts";
+import type { JobRequest } from "../requests.ts";
+import { type JobContext, runJob } from "./run-job.ts";
+
+/** What pg-boss carries; everything else about the job is in the studio's `jobs` table. */
+interface QueuedJob {
+  jobId: string;
+  projectId: string;
+}
+
+/**
+ * A worker that stops sending heartbeats for this long (killed, or its machine gone) loses
+ * its job, which goes back on the queue for another worker. pg-boss's smallest is 10 s.
+ */
+const HEARTBEAT_SECONDS = 10;
+/** Heartbeats are also how a running job hears that it was cancelled. */
+const HEARTBEAT_REFRESH_SECONDS = 1;
+/** How often pg-boss looks for jobs whose worker went quiet. */
+const SUPERVISE_SECONDS = 5;
+/** Tries after the first, for a worker that died or an error that was not the request's fault. */
+const RETRY_LIMIT = 2;
+/** The longest a job may run, however many heartbeats it sends. */
+const EXPIRE_SECONDS = 4 * 60 * 60;
+/** Progress goes to the database at most this often. */
+const PROGRESS_INTERVAL_MS = 250;
+
+export interface WorkOptions {
+  /** How this worker is named in a job's runs; host and process id by default. */
+  name?: string;
+  /** Jobs this process runs at once. */
+  concurrency?: number;
+  /** Told when a job starts and ends, for logs and the CLI. */
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+export type WorkerEvent =
+  | { type: "started"; job: JobRecord; attempt: number }
+  | { type: "progress"; jobId: string; progress: number; stage: string }
+  | {
+      type: "finished";
+      jobId: string;
+      attempt: number;
+      outcome: "done" | "failed" | "cancelled";
+      error?: string;
+    };
+
+/**
+ * Render, master and analysis jobs on pg-boss, in the store's own database: PGlite's one
+ * connection in-process, or the PostgreSQL server every worker process shares.
+ */
+export class JobQueue {
+  readonly #store: Store;
+  readonly #boss: PgBoss;
+
+  private constructor(store: Store, boss: PgBoss) {
+    this.#store = store;
+    this.#boss = boss;
+  }
+
+  static async open(store: Store): Promise<JobQueue> {
+    const connection = store.connection;
+    const options = {
+      schema: "pgboss",
+      superviseIntervalSeconds: SUPERVISE_SECONDS,
+      registerInstance: false,
+      openTelemetry: { enabled: false },
+    };
+    const boss =
+      connection.kind === "pglite"
+        ? new PgBoss({
+            ...options,
+            backend: "pglite",
+            db: fromPglite(connection.client) as IDatabase,
+          })
+        : new PgBoss({ ...options, connectionString: connection.databaseUrl, max: 4 });
+    // pg-boss reports trouble it recovers from (a dropped connection, a slow query) as events;
+    // without a listener Node would treat them as crashes.
+    boss.on("error", (error) => console.error(`job queue: ${error.message}`));
+    await boss.start();
+    for (const kind of JOB_KINDS) {
+      await boss.createQueue(kind, {
+        heartbeatSeconds: HEARTBEAT_SECONDS,
+        retryLimit: RETRY_LIMIT,
+        expireInSeconds: EXPIRE_SECONDS,
+      });
+    }
+    return new JobQueue(store, boss);
+  }
+
+  /** Records the job for its project and puts it on the queue. */
+  async submit(projectId: string, request: JobRequest, requestedBy: string): Promise<JobRecord> {
+    const job = await this.#store.createJob({
+      id: randomUUID(),
+      projectId,
+      kind: request.kind,
+      request,
+      requestedBy,
+    });
+    const queued: QueuedJob = { jobId: job.id, projectId };
+    await this.#boss.send(request.kind, queued, { id: job.id });
+    return job;
+  }
+
+  /**
+   * Cancels a queued or running job: the queue drops it, and a worker running it hears so
+   * at its next heartbeat and stops.
+   */
+  async cancel(projectId: string, jobId: string): Promise<JobRecord> {
+    const job = await this.#store.cancelJob(projectId, jobId);
+    await this.#boss.cancel(job.kind, job.id);
+    return job;
+  }
+
+  /** Starts taking jobs of every kind in this process. */
+  async work(options: WorkOptions = {}): Promise<void> {
+    const name = options.name ?? `${hostname()}:${process.pid}`;
+    for (const kind of JOB_KINDS) {
+      await this.#boss.work<QueuedJob>(
+        kind,
+        {
+          localConcurrency: options.concurrency ?? 1,
+          heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS,
+          pollingIntervalSeconds: 1,
+        },
+        async ([queued]) => this.#run(kind, queued, name, options.onEvent),
+      );
+    }
+  }
+
+  async #run(
+    kind: JobKind,
+    queued: Job<QueuedJob>,
+    worker: string,
+    onEvent: WorkOptions["onEvent"],
+  ): Promise<void> {
+    const store = this.#store;
+    const { jobId, projectId } = queued.data;
+    const attempt = queued.retryCount + 1;
+    const job = await store.findJob(projectId, jobId);
+    if (!job || job.kind !== kind) return;
+    if (!(await store.startJobRun(jobId, attempt, worker))) return;
+    onEvent?.({ type: "started", job, attempt });
+    let lastReport = 0;
+    const context: JobContext = {
+      signal: queued.signal,
+      progress(fraction, stage) {
+        if (queued.signal.aborted) throw queued.signal.reason ?? new Error("cancelled");
+        const now = Date.now();
+        if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
+        lastReport = now;
+        onEvent?.({ type: "progress", jobId, progress: fraction, stage });
+        store.reportJobProgress(jobId, fraction, stage).catch(() => {});
+      },
+    };
+    try {
+      const result = await runJob(store, job, context);
+      await store.finishJobRun(jobId, attempt, { outcome: "done", result });
+      onEvent?.({ type: "finished", jobId, attempt, outcome: "done" });
+    } catch (error) {
+      if ((await store.jobState(jobId)) === "cancelled") {
+        await store.finishJobRun(jobId, attempt, { outcome: "cancelled" });
+        onEvent?.({ type: "finished", jobId, attempt, outcome: "cancelled" });
+        return;
+      }
+      const message = (error as Error).message;
+      // A request the job cannot carry out (a missing file, a bad profile) fails for good;
+      // anything else is tried again, on whichever worker takes it.
+      const final = isControlRoomError(error) || attempt > RETRY_LIMIT;
+      await store.finishJobRun(jobId, attempt, { outcome: "failed", error: message, final });
+      onEvent?.({ type: "finished", jobId, attempt, outcome: "failed", error: message });
+      if (!final) throw error;
+    }
+  }
+
+  /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), and disconnects. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    await this.#boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+  }
+}

@@ -1,38 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { requireAccess } from "../../accounts/access.ts";
-import type { Action, Role } from "../../accounts/roles.ts";
+import type { Action } from "../../accounts/roles.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { applyOperation, Operation } from "../../music/operations.ts";
 import { RevisionConflictError } from "../../store/revisions.ts";
-import { type AuthContext, requireSignedIn, type SignedIn } from "../auth.ts";
+import type { AuthContext } from "../auth.ts";
 import { actionsFor } from "../operation-actions.ts";
+import { projectAccess } from "../project-access.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const Params = z.strictObject({ projectId: z.string() });
 
 /** Projects and their revisions: read what your role may read, save what it may change. */
 export function projectRoutes(app: FastifyInstance, context: AuthContext): void {
   const route = app.withTypeProvider<ZodTypeProvider>();
 
-  /** The caller's role on the project, or the same 404 a project that does not exist gets. */
-  async function access(
-    request: FastifyRequest,
-    projectId: string,
-    actions: Iterable<Action>,
-  ): Promise<{ signedIn: SignedIn; role: Role }> {
-    const signedIn = await requireSignedIn(request, context);
-    const role = UUID.test(projectId)
-      ? await context.store.memberRole(projectId, signedIn.account.id)
-      : undefined;
-    const membership =
-      role === undefined ? undefined : { accountId: signedIn.account.id, projectId, role };
-    // Every member may read the project; anyone else gets the 404 an unknown id gets.
-    const granted = requireAccess({ projectId, action: "project.read", membership });
-    for (const action of actions) requireAccess({ projectId, action, membership });
-    return { signedIn, role: granted };
-  }
+  const access = (request: FastifyRequest, projectId: string, actions: Iterable<Action>) =>
+    projectAccess(request, context, projectId, actions);
 
   route.get(
     "/api/projects/:projectId",

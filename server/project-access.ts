@@ -1,0 +1,28 @@
+import type { FastifyRequest } from "fastify";
+import { requireAccess } from "../accounts/access.ts";
+import type { Action, Role } from "../accounts/roles.ts";
+import { type AuthContext, requireSignedIn, type SignedIn } from "./auth.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The check every project route makes: the caller is signed in, is a member (anyone else
+ * gets the 404 an unknown id gets, so ids cannot be guessed), and their role may do each of
+ * `actions` (403 otherwise). Returns who they are and their role.
+ */
+export async function projectAccess(
+  request: FastifyRequest,
+  context: AuthContext,
+  projectId: string,
+  actions: Iterable<Action>,
+): Promise<{ signedIn: SignedIn; role: Role }> {
+  const signedIn = await requireSignedIn(request, context);
+  const role = UUID.test(projectId)
+    ? await context.store.memberRole(projectId, signedIn.account.id)
+    : undefined;
+  const membership =
+    role === undefined ? undefined : { accountId: signedIn.account.id, projectId, role };
+  const granted = requireAccess({ projectId, action: "project.read", membership });
+  for (const action of actions) requireAccess({ projectId, action, membership });
+  return { signedIn, role: granted };
+}

@@ -79,12 +79,29 @@ for (const database of testDatabases) {
       expect(await store.blobs.has(sha256(sent))).toBe(false);
     });
 
-    it("refuses names that could leave the project", async () => {
-      for (const name of ["../secrets", "/etc/passwd", "audio//x.wav", "a\\b", "", "a\nb"]) {
-        expect(
-          await refusal(store.putFile(project.id, name, text("x"), { mediaType: "text/plain" })),
-        ).toMatchObject({ code: "E_STORE_FILE_NAME", subject: "name" });
+    it("refuses names that could leave the project or that no file system takes", async () => {
+      const names: [string, string][] = [
+        ["../secrets", "climbs with . or .."],
+        ["audio/./x.wav", "climbs with . or .."],
+        ["/etc/passwd", "is an absolute path"],
+        ["C:/boot.ini", "names a drive"],
+        ["audio//x.wav", "has an empty part between slashes"],
+        ["audio/", "has an empty part between slashes"],
+        ["a\\b", "contains a backslash"],
+        ["", "is empty"],
+        ["a\nb", "contains a control character"],
+        ["a\u0000b", "contains a control character"],
+        [`audio/${"x".repeat(256)}.wav`, "has a part longer than 255 characters"],
+        ["a/".repeat(300), "is 600 characters long, more than 512"],
+      ];
+      for (const [name, why] of names) {
+        const error = await refusal(
+          store.putFile(project.id, name, text("x"), { mediaType: "text/plain" }),
+        );
+        expect(error).toMatchObject({ code: "E_STORE_FILE_NAME", subject: "name" });
+        expect(error.message).toContain(why);
       }
+      expect(await store.listFiles(project.id)).toEqual([]);
     });
 
     it("finds a recorded blob whose bytes are gone", async () => {

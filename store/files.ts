@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { ControlRoomError } from "../music/errors.ts";
+import { type AuditRecord, recordAudit } from "./audit.ts";
 import type { BlobContent, BlobStore, StoredBlob } from "./blob-store.ts";
 import { FOREIGN_KEY_VIOLATION, type StoreDatabase, sqlState } from "./database.ts";
 import { checkId } from "./ids.ts";
@@ -23,26 +24,49 @@ export interface PutFileOptions {
   mediaType: string;
   expectedSha256?: string;
   addedBy?: string;
+  /** The audit entry for the upload, written in the transaction that names the file. */
+  audit?: (blob: StoredBlob) => AuditRecord;
 }
 
-/** `audio/vocals.wav`: relative, slash-separated, no `..`, no control characters. */
-export function checkFileName(name: string): string {
-  const parts = name.split("/");
-  const bad =
-    name.length === 0 ||
-    name.length > 512 ||
-    name.includes("\\") ||
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-    /[\u0000-\u001f\u007f]/.test(name) ||
-    parts.some((part) => part === "" || part === "." || part === "..");
-  if (bad) {
+/** Longest name, and longest part between slashes (what file systems allow). */
+export const MAX_FILE_NAME_LENGTH = 512;
+const MAX_NAME_PART_LENGTH = 255;
+
+/**
+ * `audio/vocals.wav`: relative, slash-separated, each part a plain name. Names become paths
+ * when a project is written to a folder, so anything that could leave it, or that no file
+ * system would take, is refused here, for every way a name arrives (HTTP, CLI, import).
+ */
+export function checkFileName(name: string, field = "name"): string {
+  const why = fileNameProblem(name);
+  if (why !== undefined) {
+    const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
     throw new ControlRoomError(
       "E_STORE_FILE_NAME",
-      `"${name}" is not a file name in a project (relative, like audio/vocals.wav)`,
-      "name",
+      `${field} ${JSON.stringify(shown)} ${why}; a file in a project has a relative name like audio/vocals.wav`,
+      field,
     );
   }
   return name;
+}
+
+function fileNameProblem(name: string): string | undefined {
+  if (name.length === 0) return "is empty";
+  if (name.length > MAX_FILE_NAME_LENGTH) {
+    return `is ${name.length} characters long, more than ${MAX_FILE_NAME_LENGTH}`;
+  }
+  if (name.includes("\\")) return "contains a backslash";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "contains a control character";
+  if (name.startsWith("/")) return "is an absolute path";
+  if (/^[a-zA-Z]:/.test(name)) return "names a drive";
+  const parts = name.split("/");
+  if (parts.some((part) => part === "." || part === "..")) return "climbs with . or ..";
+  if (parts.includes("")) return "has an empty part between slashes";
+  if (parts.some((part) => part.length > MAX_NAME_PART_LENGTH)) {
+    return `has a part longer than ${MAX_NAME_PART_LENGTH} characters`;
+  }
+  return undefined;
 }
 
 /** Stores bytes in the blob store, then records the blob. */
@@ -53,11 +77,15 @@ export async function putBlob(
   options: { mediaType: string; expectedSha256?: string },
 ): Promise<StoredBlob> {
   const blob = await store.put(content, { expectedSha256: options.expectedSha256 });
+  await recordBlob(db, blob, options.mediaType);
+  return blob;
+}
+
+async function recordBlob(db: StoreDatabase, blob: StoredBlob, mediaType: string): Promise<void> {
   await db
     .insert(blobs)
-    .values({ sha256: blob.sha256, size: blob.size, mediaType: options.mediaType })
+    .values({ sha256: blob.sha256, size: blob.size, mediaType })
     .onConflictDoNothing();
-  return blob;
 }
 
 /** Stores a file's bytes and points the project's `name` at them (replacing what it held). */
@@ -72,15 +100,20 @@ export async function putProjectFile(
   checkId(projectId, "projectId");
   checkFileName(name);
   const addedBy = options.addedBy === undefined ? null : checkId(options.addedBy, "addedBy");
-  const blob = await putBlob(db, store, content, options);
+  // The bytes first: the rows below are written only once the blob is complete under its key.
+  const blob = await store.put(content, { expectedSha256: options.expectedSha256 });
   try {
-    await db
-      .insert(projectFiles)
-      .values({ projectId, name, sha256: blob.sha256, addedBy })
-      .onConflictDoUpdate({
-        target: [projectFiles.projectId, projectFiles.name],
-        set: { sha256: blob.sha256, addedBy, updatedAt: new Date() },
-      });
+    await db.transaction(async (tx) => {
+      await recordBlob(tx, blob, options.mediaType);
+      await tx
+        .insert(projectFiles)
+        .values({ projectId, name, sha256: blob.sha256, addedBy })
+        .onConflictDoUpdate({
+          target: [projectFiles.projectId, projectFiles.name],
+          set: { sha256: blob.sha256, addedBy, updatedAt: new Date() },
+        });
+      if (options.audit) await recordAudit(tx, options.audit(blob));
+    });
   } catch (error) {
     if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
       throw new ControlRoomError(

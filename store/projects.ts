@@ -1,9 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { ControlRoomError } from "../music/errors.ts";
 import { parseProject } from "../music/validate.ts";
 import { FOREIGN_KEY_VIOLATION, type StoreDatabase, sqlState } from "./database.ts";
 import { checkId } from "./ids.ts";
-import { projectMembers, projects, ROLES, type Role, revisions } from "./schema.ts";
+import { projectMembers, projects, revisions } from "./schema.ts";
 
 export interface ProjectRecord {
   id: string;
@@ -71,46 +71,4 @@ export async function findProject(
     .from(projects)
     .where(eq(projects.id, checkId(projectId, "projectId")));
   return row;
-}
-
-/** Adds an account to a project, or changes its role there. */
-export async function setMemberRole(
-  db: StoreDatabase,
-  projectId: string,
-  accountId: string,
-  role: Role,
-): Promise<void> {
-  checkId(projectId, "projectId");
-  checkId(accountId, "accountId");
-  if (!ROLES.includes(role)) {
-    throw new ControlRoomError(
-      "E_STORE_ROLE",
-      `"${role}" is not a role; a member is one of ${ROLES.join(", ")}`,
-      "role",
-    );
-  }
-  await db
-    .insert(projectMembers)
-    .values({ projectId, accountId, role })
-    .onConflictDoUpdate({
-      target: [projectMembers.projectId, projectMembers.accountId],
-      set: { role },
-    });
-}
-
-export async function memberRole(
-  db: StoreDatabase,
-  projectId: string,
-  accountId: string,
-): Promise<Role | undefined> {
-  const [row] = await db
-    .select({ role: projectMembers.role })
-    .from(projectMembers)
-    .where(
-      and(
-        eq(projectMembers.projectId, checkId(projectId, "projectId")),
-        eq(projectMembers.accountId, checkId(accountId, "accountId")),
-      ),
-    );
-  return row?.role;
 }

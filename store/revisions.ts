@@ -4,6 +4,7 @@ import { ControlRoomError } from "../music/errors.ts";
 import { Operation } from "../music/operations.ts";
 import type { Project } from "../music/project.ts";
 import { parseProject } from "../music/validate.ts";
+import { type AuditRecord, recordAudit } from "./audit.ts";
 import {
   FOREIGN_KEY_VIOLATION,
   type StoreDatabase,
@@ -102,6 +103,8 @@ interface NewRevision {
   document: Project;
   operations: Operation[];
   restoredFrom: number | null;
+  /** The audit entry for the new revision, written in the same transaction. */
+  audit?: (revision: number) => AuditRecord;
 }
 
 /**
@@ -135,6 +138,7 @@ async function appendRevision(
     restoredFrom: revision.restoredFrom,
   });
   await tx.update(projects).set({ currentRevision: number }).where(eq(projects.id, projectId));
+  if (revision.audit) await recordAudit(tx, revision.audit(number));
   return number;
 }
 
@@ -173,6 +177,7 @@ export async function saveRevision(
   db: StoreDatabase,
   projectId: string,
   save: SaveRevision,
+  audit?: (revision: number) => AuditRecord,
 ): Promise<number> {
   checkId(projectId, "projectId");
   const authorId = checkId(save.author, "author");
@@ -185,6 +190,7 @@ export async function saveRevision(
       document,
       operations,
       restoredFrom: null,
+      audit,
     }),
   );
 }
@@ -199,6 +205,7 @@ export async function restoreRevision(
   number: number,
   author: string,
   baseRevision: number,
+  audit?: (revision: number) => AuditRecord,
 ): Promise<number> {
   checkId(projectId, "projectId");
   const authorId = checkId(author, "author");
@@ -215,6 +222,7 @@ export async function restoreRevision(
       document: checkDocument(old.document),
       operations: [],
       restoredFrom: number,
+      audit,
     });
   });
 }

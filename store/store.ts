@@ -5,6 +5,13 @@ import {
   findAccountByEmail,
   type NewAccount,
 } from "./accounts.ts";
+import {
+  type AuditQuery,
+  type AuditRecord,
+  listAudit,
+  recordAudit,
+  type StoredAuditEntry,
+} from "./audit.ts";
 import type { BlobContent, BlobStore, StoredBlob } from "./blob-store.ts";
 import type { StoreConnection, StoreDatabase, StoreDriver } from "./database.ts";
 import {
@@ -17,6 +24,12 @@ import {
   putBlob,
   putProjectFile,
 } from "./files.ts";
+import {
+  acceptInvitation,
+  createInvitation,
+  type Invitation,
+  type NewInvitation,
+} from "./invitations.ts";
 import {
   cancelJob,
   createJob,
@@ -32,13 +45,16 @@ import {
   startJobRun,
 } from "./jobs.ts";
 import {
-  createProject,
-  findProject,
+  type AccountProject,
+  changeMemberRole,
+  listAccountProjects,
+  listMembers,
+  type Member,
   memberRole,
-  type NewProject,
-  type ProjectRecord,
+  removeMember,
   setMemberRole,
-} from "./projects.ts";
+} from "./members.ts";
+import { createProject, findProject, type NewProject, type ProjectRecord } from "./projects.ts";
 import {
   listRevisions,
   loadRevision,
@@ -51,8 +67,9 @@ import {
 import type { JobState, Role } from "./schema.ts";
 
 /**
- * Control Room's storage: accounts, projects with their revision history, and files, over
- * PGlite or a PostgreSQL server and a blob store. Opened by `openStore` (store/node/).
+ * Control Room's storage: accounts, projects with their members, invitations and revision
+ * history, files, and the audit log, over PGlite or a PostgreSQL server and a blob store.
+ * Opened by `openStore` (store/node/).
  */
 export class Store {
   readonly kind: StoreDriver["kind"];
@@ -88,17 +105,83 @@ export class Store {
     return findProject(this.db, projectId);
   }
 
-  setMemberRole(projectId: string, accountId: string, role: Role): Promise<void> {
-    return setMemberRole(this.db, projectId, accountId, role);
+  /** The projects an account is on, with its role on each. */
+  listAccountProjects(accountId: string): Promise<AccountProject[]> {
+    return listAccountProjects(this.db, accountId);
+  }
+
+  /** Adds a member or changes a role; never leaves a project without a producer. */
+  setMemberRole(
+    projectId: string,
+    accountId: string,
+    role: Role,
+    audit?: AuditRecord,
+  ): Promise<void> {
+    return setMemberRole(this.db, projectId, accountId, role, audit);
   }
 
   memberRole(projectId: string, accountId: string): Promise<Role | undefined> {
     return memberRole(this.db, projectId, accountId);
   }
 
+  listMembers(projectId: string): Promise<Member[]> {
+    return listMembers(this.db, projectId);
+  }
+
+  /** A member's new role; returns the old. E_STORE_LAST_PRODUCER for the last producer. */
+  changeMemberRole(
+    projectId: string,
+    accountId: string,
+    role: Role,
+    audit?: (previous: Role) => AuditRecord,
+  ): Promise<Role> {
+    return changeMemberRole(this.db, projectId, accountId, role, audit);
+  }
+
+  /** Takes a member off the project; returns their role. Never the last producer. */
+  removeMember(
+    projectId: string,
+    accountId: string,
+    audit?: (previous: Role) => AuditRecord,
+  ): Promise<Role> {
+    return removeMember(this.db, projectId, accountId, audit);
+  }
+
+  createInvitation(
+    invitation: NewInvitation,
+    audit?: (id: string) => AuditRecord,
+  ): Promise<string> {
+    return createInvitation(this.db, invitation, audit);
+  }
+
+  /** `decide` throws for an invitation that may not be accepted (undefined: unknown token). */
+  acceptInvitation(
+    tokenHash: string,
+    accountId: string,
+    now: Date,
+    decide: (invitation: Invitation | undefined) => void,
+    audit?: (invitation: Invitation) => AuditRecord,
+  ): Promise<Invitation> {
+    return acceptInvitation(this.db, tokenHash, accountId, now, decide, audit);
+  }
+
+  /** An entry on its own, for what has no transaction of its own (a sign-in). */
+  recordAudit(entry: AuditRecord): Promise<void> {
+    return recordAudit(this.db, entry);
+  }
+
+  /** A project's audit log, newest first. */
+  listAudit(projectId: string, query: AuditQuery): Promise<StoredAuditEntry[]> {
+    return listAudit(this.db, projectId, query);
+  }
+
   /** The new revision's number, or E_STORE_CONFLICT (`RevisionConflictError`). */
-  saveRevision(projectId: string, save: SaveRevision): Promise<number> {
-    return saveRevision(this.db, projectId, save);
+  saveRevision(
+    projectId: string,
+    save: SaveRevision,
+    audit?: (revision: number) => AuditRecord,
+  ): Promise<number> {
+    return saveRevision(this.db, projectId, save, audit);
   }
 
   loadRevision(projectId: string, number?: number): Promise<Revision> {
@@ -117,8 +200,9 @@ export class Store {
     number: number,
     author: string,
     baseRevision: number,
+    audit?: (revision: number) => AuditRecord,
   ): Promise<number> {
-    return restoreRevision(this.db, projectId, number, author, baseRevision);
+    return restoreRevision(this.db, projectId, number, author, baseRevision, audit);
   }
 
   putBlob(
@@ -191,8 +275,9 @@ export class Store {
     return checkBlobs(this.db, this.blobs);
   }
 
-  close(): Promise<void> {
-    return this.#driver.close();
+  async close(): Promise<void> {
+    await this.#driver.close();
+    this.blobs.close?.();
   }
 }
 

@@ -16,6 +16,8 @@ export interface BlobStore {
   get(sha256: string): Promise<AsyncIterable<Uint8Array>>;
   /** Size in bytes, or undefined if the blob is not there. */
   size(sha256: string): Promise<number | undefined>;
+  /** Lets go of connections, if the store holds any. */
+  close?(): void;
 }
 
 export type BlobContent = Uint8Array | AsyncIterable<Uint8Array>;
@@ -45,6 +47,25 @@ export function checkSha256(value: string, field = "sha256"): string {
 
 export function blobMissing(sha256: string): ControlRoomError {
   return new ControlRoomError("E_BLOB_MISSING", `there is no blob ${sha256}`, sha256);
+}
+
+/** The largest blob a store accepts unless told otherwise: 4 GiB. */
+export const DEFAULT_MAX_BLOB_BYTES = 4 * 1024 ** 3;
+
+export function blobTooLarge(maxBytes: number): ControlRoomError {
+  return new ControlRoomError(
+    "E_BLOB_TOO_LARGE",
+    `the upload is larger than the limit of ${maxBytes} bytes`,
+    "content",
+  );
+}
+
+export function blobHashMismatch(sha256: string, expected: string): ControlRoomError {
+  return new ControlRoomError(
+    "E_BLOB_HASH_MISMATCH",
+    `the upload's SHA-256 is ${sha256}, not the ${expected} it was sent as; it was not kept`,
+    "expectedSha256",
+  );
 }
 
 export async function readBlob(store: BlobStore, sha256: string): Promise<Uint8Array> {

@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { ControlRoomError } from "../../music/errors.ts";
 import {
   type BlobContent,
   type BlobStore,
+  blobHashMismatch,
   blobMissing,
+  blobTooLarge,
   checkSha256,
+  DEFAULT_MAX_BLOB_BYTES,
   type PutBlobOptions,
   type StoredBlob,
 } from "../blob-store.ts";
@@ -15,8 +17,6 @@ export interface FolderBlobStoreOptions {
   /** Largest blob accepted, in bytes (E_BLOB_TOO_LARGE past it). 4 GiB by default. */
   maxBytes?: number;
 }
-
-const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 
 /**
  * Blobs as files: `<root>/<first two hex digits>/<sha256>`. Uploads are written to
@@ -29,7 +29,7 @@ export class FolderBlobStore implements BlobStore {
 
   constructor(root: string, options: FolderBlobStoreOptions = {}) {
     this.root = path.resolve(root);
-    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES;
   }
 
   pathOf(sha256: string): string {
@@ -52,13 +52,7 @@ export class FolderBlobStore implements BlobStore {
       try {
         for await (const chunk of content instanceof Uint8Array ? [content] : content) {
           size += chunk.byteLength;
-          if (size > this.maxBytes) {
-            throw new ControlRoomError(
-              "E_BLOB_TOO_LARGE",
-              `the upload is larger than the limit of ${this.maxBytes} bytes`,
-              "content",
-            );
-          }
+          if (size > this.maxBytes) throw blobTooLarge(this.maxBytes);
           hash.update(chunk);
           await file.write(chunk);
         }
@@ -67,13 +61,7 @@ export class FolderBlobStore implements BlobStore {
         await file.close();
       }
       const sha256 = hash.digest("hex");
-      if (expected !== undefined && sha256 !== expected) {
-        throw new ControlRoomError(
-          "E_BLOB_HASH_MISMATCH",
-          `the upload's SHA-256 is ${sha256}, not the ${expected} it was sent as; it was not kept`,
-          "expectedSha256",
-        );
-      }
+      if (expected !== undefined && sha256 !== expected) throw blobHashMismatch(sha256, expected);
       const target = this.pathOf(sha256);
       await mkdir(path.dirname(target), { recursive: true });
       // Same key, same bytes: a second copy replaces the first atomically and harmlessly.

@@ -5,7 +5,7 @@ export const EXIT = {
   ok: 0,
   /** A bug on our side: please report it. */
   internal: 1,
-  /** The command line was wrong: unknown flag, missing argument. */
+  /** The command line or its environment was wrong: unknown flag, missing argument or variable. */
   usage: 2,
   /** project.json is unreadable, invalid, or refers to things that do not exist. */
   project: 3,
@@ -20,6 +20,7 @@ export const EXIT = {
 
 const BY_PREFIX: [string, number][] = [
   ["E_USAGE", EXIT.usage],
+  ["E_STORE_CONFIG", EXIT.usage],
   ["E_PROJECT", EXIT.project],
   ["E_TEMPO", EXIT.project],
   ["E_METER", EXIT.project],

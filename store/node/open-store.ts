@@ -13,6 +13,8 @@ import { Store } from "../store.ts";
 import { FolderBlobStore } from "./folder-blob-store.ts";
 import { lockFolder } from "./folder-lock.ts";
 import { readMigrations } from "./migration-files.ts";
+import { S3BlobStore, type S3BlobStoreOptions } from "./s3-blob-store.ts";
+import { s3OptionsFromEnv } from "./s3-environment.ts";
 
 export interface StoreOptions {
   /**
@@ -24,42 +26,55 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** Where files go; a folder in `<dataDir>/blobs` by default. */
   blobs?: BlobStore;
-  /** Largest upload the default blob folder accepts, in bytes. */
+  /** An S3-compatible bucket for the files instead of the folder. */
+  s3?: S3BlobStoreOptions;
+  /** Largest upload the blob folder or bucket accepts, in bytes. */
   maxBlobBytes?: number;
 }
 
 export const DEFAULT_DATA_DIR = ".controlroom";
 
-/** The options a command or server takes from its environment: `DATABASE_URL`, and `--data`. */
+/**
+ * The options a command or server takes from its environment: `DATABASE_URL`, the
+ * `CONTROLROOM_S3_*` bucket with `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, and `--data`.
+ */
 export function storeOptionsFromEnv(
   env: Record<string, string | undefined>,
   dataDir?: string,
 ): StoreOptions {
   const databaseUrl = env.DATABASE_URL?.trim();
+  const s3 = s3OptionsFromEnv(env);
   return {
     dataDir,
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(s3 ? { s3 } : {}),
   };
 }
 
 /**
  * Opens the store and brings its database up to the newest migration (in one
- * transaction). PGlite in `<dataDir>/db` unless `databaseUrl` names a server.
+ * transaction). PGlite in `<dataDir>/db` unless `databaseUrl` names a server; blobs in
+ * `<dataDir>/blobs` unless `s3` names a bucket, which is checked first.
  */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  const driver = options.databaseUrl
-    ? await openPostgres(options.databaseUrl)
-    : await openPglite(path.join(dataDir, "db"));
+  const maxBytes = options.maxBlobBytes;
+  const blobs: BlobStore =
+    options.blobs ??
+    (options.s3
+      ? await S3BlobStore.open({ ...options.s3, maxBytes: options.s3.maxBytes ?? maxBytes })
+      : new FolderBlobStore(path.join(dataDir, "blobs"), { maxBytes }));
+  let driver: StoreDriver | undefined;
   try {
+    driver = options.databaseUrl
+      ? await openPostgres(options.databaseUrl)
+      : await openPglite(path.join(dataDir, "db"));
     await migrate(driver, await readMigrations());
   } catch (error) {
-    await driver.close();
+    await driver?.close();
+    if (!options.blobs) blobs.close?.();
     throw error;
   }
-  const blobs =
-    options.blobs ??
-    new FolderBlobStore(path.join(dataDir, "blobs"), { maxBytes: options.maxBlobBytes });
   return new Store(driver, blobs);
 }
 

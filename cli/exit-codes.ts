@@ -21,6 +21,9 @@ export const EXIT = {
 const BY_PREFIX: [string, number][] = [
   ["E_USAGE", EXIT.usage],
   ["E_STORE_CONFIG", EXIT.usage],
+  ["E_STORE_CONNECT", EXIT.usage],
+  ["E_STORE_LOCKED", EXIT.usage],
+  ["E_STORE_OPEN", EXIT.usage],
   ["E_PROJECT", EXIT.project],
   ["E_TEMPO", EXIT.project],
   ["E_METER", EXIT.project],

@@ -75,6 +75,12 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     load: async () => (await import("./commands/serve.ts")).serveCommand,
   },
   {
+    name: "worker",
+    usage: "worker [--concurrency N] [--data <dir>]",
+    summary: "run render, master and analysis jobs for a studio server sharing its database",
+    load: async () => (await import("./commands/worker.ts")).workerCommand,
+  },
+  {
     name: "demo",
     usage: "demo [-o <file>]",
     summary: "build the demo song (first run) and render it",

@@ -11,8 +11,10 @@ import {
 import { z } from "zod";
 import { LOG_REDACT_PATHS } from "../accounts/redact.ts";
 import { isControlRoomError } from "../music/errors.ts";
+import type { JobQueue } from "../jobs/node/job-queue.ts";
 import type { AuthContext } from "./auth.ts";
 import { type ErrorBody, errorBody, statusFor } from "./http-errors.ts";
+import { jobRoutes } from "./routes/jobs.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
 
@@ -27,6 +29,8 @@ export interface ServerOptions {
   /** Reports whether the database answers, for /ready. */
   ready?: () => Promise<boolean>;
   version?: string;
+  /** The job queue: with it (and `auth`), the job routes are served. */
+  jobs?: JobQueue;
 }
 
 /**
@@ -120,6 +124,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   if (options.auth) {
     sessionRoutes(app, options.auth);
     projectRoutes(app, options.auth);
+    if (options.jobs) jobRoutes(app, options.auth, options.jobs);
   }
   app.get("/", { schema: { hide: true } }, async (_request, reply) =>
     reply.type("text/html; charset=utf-8").send(HOME),

@@ -4,6 +4,7 @@ import path from "node:path";
 import { newCsrfSecret } from "../accounts/csrf.ts";
 import { hashPassword, Password } from "../accounts/passwords.ts";
 import type { Role } from "../accounts/roles.ts";
+import { JobQueue } from "../jobs/node/job-queue.ts";
 import { emptyProject } from "../music/project.ts";
 import { openStore } from "../store/node/open-store.ts";
 import type { Store } from "../store/store.ts";
@@ -29,7 +30,7 @@ export interface StudioUnderTest {
  */
 export async function studioUnderTest(
   people: Record<string, Role | null>,
-  options: { feed?: ChangeFeed } = {},
+  options: { feed?: ChangeFeed; jobs?: "queue only" | "queue and worker" } = {},
 ): Promise<StudioUnderTest> {
   const dir = await mkdtemp(path.join(tmpdir(), "controlroom-server-"));
   const store = await openStore({ dataDir: dir });
@@ -53,8 +54,11 @@ export async function studioUnderTest(
   for (const [who, role] of Object.entries(people)) {
     if (role !== null && who !== owner) await store.setMemberRole(project.id, ids.get(who)!, role);
   }
+  const jobs = options.jobs ? await JobQueue.open(store) : undefined;
+  if (options.jobs === "queue and worker") await jobs?.work({ name: "worker-in-test" });
   const app = await buildServer({
     auth: { store, csrfSecret: newCsrfSecret(), feed: options.feed },
+    jobs,
   });
   return {
     app,
@@ -75,6 +79,7 @@ export async function studioUnderTest(
     },
     async close() {
       await app.close();
+      await jobs?.stop(5_000);
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },

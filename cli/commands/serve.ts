@@ -3,7 +3,7 @@ import { type Command, optionalInteger, parseCommandLine } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 
 export const serveCommand: Command = {
-  help: `controlroom serve [--port N] [--host H] [--data <dir>]
+  help: `controlroom serve [--port N] [--host H] [--data <dir>] [--workers N]
 
 Starts the studio server with its embedded database (PGlite) in <dir> (default
 .controlroom/), or on the PostgreSQL server DATABASE_URL names. The first start creates
@@ -12,6 +12,8 @@ the owner's account, prints how to sign in, and adds the demo song. Stop it with
   --port N      the port to listen on (default 4321; 0 picks a free one)
   --host H      the address to listen on (default 127.0.0.1)
   --data <dir>  the data folder (default .controlroom)
+  --workers N   jobs (renders, masters, analyses) this process runs at once (default 1);
+                0 leaves them to \`controlroom worker\` processes
   --log         write the request log (JSON lines) to standard output`,
   async run(argv) {
     const { values } = parseCommandLine("serve", argv, {
@@ -19,12 +21,14 @@ the owner's account, prints how to sign in, and adds the demo song. Stop it with
       host: { type: "string" },
       data: { type: "string" },
       log: { type: "boolean" },
+      workers: { type: "string" },
     });
     const studio = await startStudio({
       port: optionalInteger(values.port, "--port", 0, 65_535) ?? 4321,
       host: values.host ?? "127.0.0.1",
       dataDir: values.data,
       logger: values.log ?? false,
+      workers: optionalInteger(values.workers, "--workers", 0, 64) ?? 1,
     });
     for (const message of studio.messages) console.log(message);
     await new Promise<void>((resolve) => {

@@ -34,6 +34,9 @@ export interface Stem {
   sink: FrameSink;
 }
 
+/** The longest the render loop runs without letting other work on its thread run. */
+const YIELD_MS = 20;
+
 /**
  * Runs an engine over a range and hands the audio to its sinks. The master is delayed by
  * the look-ahead of its limiter, so the loop runs that much longer and drops the lead-in:
@@ -51,7 +54,15 @@ export async function renderMix(
   const total = endFrame - startFrame;
   const last = endFrame + latency;
   const master = [engine.master.left, engine.master.right];
+  let yielded = performance.now();
   for (let at = startFrame; at < last; at += engine.chunkFrames) {
+    // An engine on this thread never waits for anything, so the loop lets the event loop run
+    // now and then: a server rendering in-process keeps answering, and its job keeps
+    // sending heartbeats.
+    if (performance.now() - yielded > YIELD_MS) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      yielded = performance.now();
+    }
     const frames = Math.min(engine.chunkFrames, last - at);
     const nextAt = at + frames;
     const next =

@@ -91,7 +91,7 @@ for (const database of testDatabases) {
       await vi.waitFor(
         async () => {
           const now = await store.findJob(project.id, long.id);
-          if (!(now && now.state === "running" && now.progress > 0.05)) throw new Error("not yet");
+          if (now?.stage !== "rendering") throw new Error("not yet");
         },
         { timeout: 60_000, interval: 50 },
       );

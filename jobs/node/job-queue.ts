@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { fromPglite, type IDatabase, type Job, PgBoss } from "pg-boss";
+import { fromPglite, type Job, PgBoss } from "pg-boss";
 import { isControlRoomError } from "../../music/errors.ts";
 import type { JobRecord } from "../../store/jobs.ts";
 import { JOB_KINDS, type JobKind } from "../../store/schema.ts";
@@ -76,7 +76,7 @@ export class JobQueue {
         ? new PgBoss({
             ...options,
             backend: "pglite",
-            db: fromPglite(connection.client) as IDatabase,
+            db: fromPglite(connection.client),
           })
         : new PgBoss({ ...options, connectionString: connection.databaseUrl, max: 4 });
     // pg-boss reports trouble it recovers from (a dropped connection, a slow query) as events;

@@ -3,6 +3,7 @@ import { newCsrfSecret } from "../../accounts/csrf.ts";
 import { firstStartOwner, signInInstructions } from "../../accounts/owner.ts";
 import { hashPassword } from "../../accounts/passwords.ts";
 import { seedDemoProject } from "../../examples/demo-song/seed-store.ts";
+import { JobQueue } from "../../jobs/node/job-queue.ts";
 import { openStore, storeOptionsFromEnv } from "../../store/node/open-store.ts";
 import { accounts, projects } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
@@ -16,6 +17,8 @@ export interface StudioOptions {
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
   logger?: boolean;
+  /** Jobs this process runs at once; 0 leaves them to `controlroom worker` processes. */
+  workers?: number;
 }
 
 export interface Studio {
@@ -36,10 +39,15 @@ const OWNER_EMAIL = "owner@controlroom.local";
 export async function startStudio(options: StudioOptions): Promise<Studio> {
   const env = options.env ?? process.env;
   const store = await openStore(storeOptionsFromEnv(env, options.dataDir));
+  let jobs: JobQueue | undefined;
   try {
     const owner = await ensureOwner(store, env.CONTROLROOM_OWNER_EMAIL ?? OWNER_EMAIL);
     await seedDemo(store, owner.accountId);
+    jobs = await JobQueue.open(store);
+    const workers = options.workers ?? 1;
+    if (workers > 0) await jobs.work({ concurrency: workers });
     const app = await buildServer({
+      jobs,
       auth: { store, csrfSecret: newCsrfSecret(), feed: new ChangeFeed() },
       logger: options.logger ?? false,
       ready: async () => {
@@ -58,10 +66,12 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       messages,
       close: async () => {
         await app.close();
+        await jobs?.stop();
         await store.close();
       },
     };
   } catch (error) {
+    await jobs?.stop().catch(() => {});
     await store.close();
     throw error;
   }

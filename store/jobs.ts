@@ -209,6 +209,17 @@ export async function cancelJob(
   return row;
 }
 
+/**
+ * Fails a job no worker can finish: the queue gave up on it after its workers stopped
+ * answering on every attempt. A job that already finished is left as it is.
+ */
+export async function abandonJob(db: StoreDatabase, jobId: string, error: string): Promise<void> {
+  await db
+    .update(jobs)
+    .set({ state: "failed", stage: "failed", error, finishedAt: sql`now()` })
+    .where(and(eq(jobs.id, jobId), inArray(jobs.state, ["queued", "running"])));
+}
+
 /** Reads the job's state; what a running job checks to see whether it was cancelled. */
 export async function jobState(db: StoreDatabase, jobId: string): Promise<JobState | undefined> {
   const [row] = await db.select({ state: jobs.state }).from(jobs).where(eq(jobs.id, jobId));

@@ -31,6 +31,7 @@ import {
   type NewInvitation,
 } from "./invitations.ts";
 import {
+  abandonJob,
   cancelJob,
   createJob,
   findJob,
@@ -259,6 +260,10 @@ export class Store {
 
   cancelJob(projectId: string, jobId: string): Promise<JobRecord> {
     return cancelJob(this.db, projectId, jobId);
+  }
+
+  abandonJob(jobId: string, error: string): Promise<void> {
+    return abandonJob(this.db, jobId, error);
   }
 
   jobState(jobId: string): Promise<JobState | undefined> {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { fromPglite, type Job, PgBoss } from "pg-boss";
+import { fromPglite, type JobWithMetadata, PgBoss } from "pg-boss";
 import { isControlRoomError } from "../../music/errors.ts";
 import type { JobRecord } from "../../store/jobs.ts";
 import { JOB_KINDS, type JobKind } from "../../store/schema.ts";
@@ -21,10 +21,18 @@ interface QueuedJob {
 const HEARTBEAT_SECONDS = 10;
 /** Heartbeats are also how a running job hears that it was cancelled. */
 const HEARTBEAT_REFRESH_SECONDS = 1;
-/** How often pg-boss looks for jobs whose worker went quiet. */
+/**
+ * How often pg-boss looks for jobs whose worker went quiet (its monitor pass, which runs in
+ * its supervise loop); 60 s by default, which would leave a dead worker's job waiting a minute.
+ */
 const SUPERVISE_SECONDS = 5;
 /** Tries after the first, for a worker that died or an error that was not the request's fault. */
 const RETRY_LIMIT = 2;
+/**
+ * Where pg-boss puts a job it gave up on (every attempt's worker went quiet, or it ran past
+ * its time): the job is marked failed there, by whichever worker is running.
+ */
+const ABANDONED = "abandoned-jobs";
 /** The longest a job may run, however many heartbeats it sends. */
 const EXPIRE_SECONDS = 4 * 60 * 60;
 /** Progress goes to the database at most this often. */
@@ -63,11 +71,13 @@ export class JobQueue {
     this.#boss = boss;
   }
 
-  static async open(store: Store): Promise<JobQueue> {
+  /** `retryLimit` applies only when the queues are first created in this database. */
+  static async open(store: Store, queueOptions: { retryLimit?: number } = {}): Promise<JobQueue> {
     const connection = store.connection;
     const options = {
       schema: "pgboss",
       superviseIntervalSeconds: SUPERVISE_SECONDS,
+      monitorIntervalSeconds: SUPERVISE_SECONDS,
       registerInstance: false,
       openTelemetry: { enabled: false },
     };
@@ -83,11 +93,13 @@ export class JobQueue {
     // without a listener Node would treat them as crashes.
     boss.on("error", (error) => console.error(`job queue: ${error.message}`));
     await boss.start();
+    await boss.createQueue(ABANDONED, { retryLimit: RETRY_LIMIT });
     for (const kind of JOB_KINDS) {
       await boss.createQueue(kind, {
         heartbeatSeconds: HEARTBEAT_SECONDS,
-        retryLimit: RETRY_LIMIT,
+        retryLimit: queueOptions.retryLimit ?? RETRY_LIMIT,
         expireInSeconds: EXPIRE_SECONDS,
+        deadLetter: ABANDONED,
       });
     }
     return new JobQueue(store, boss);
@@ -121,21 +133,29 @@ export class JobQueue {
   async work(options: WorkOptions = {}): Promise<void> {
     const name = options.name ?? `${hostname()}:${process.pid}`;
     for (const kind of JOB_KINDS) {
-      await this.#boss.work<QueuedJob>(
+      await this.#boss.work(
         kind,
         {
           localConcurrency: options.concurrency ?? 1,
           heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS,
           pollingIntervalSeconds: 1,
+          includeMetadata: true,
         },
-        async ([queued]) => this.#run(kind, queued, name, options.onEvent),
+        async ([queued]: JobWithMetadata<QueuedJob>[]) =>
+          this.#run(kind, queued, name, options.onEvent),
       );
     }
+    await this.#boss.work<QueuedJob>(ABANDONED, { pollingIntervalSeconds: 2 }, async ([queued]) => {
+      const { jobId } = queued.data;
+      const error = "the workers running it stopped answering on every attempt";
+      await this.#store.abandonJob(jobId, error);
+      options.onEvent?.({ type: "finished", jobId, attempt: 0, outcome: "failed", error });
+    });
   }
 
   async #run(
     kind: JobKind,
-    queued: Job<QueuedJob>,
+    queued: JobWithMetadata<QueuedJob>,
     worker: string,
     onEvent: WorkOptions["onEvent"],
   ): Promise<void> {
@@ -171,7 +191,7 @@ export class JobQueue {
       const message = (error as Error).message;
       // A request the job cannot carry out (a missing file, a bad profile) fails for good;
       // anything else is tried again, on whichever worker takes it.
-      const final = isControlRoomError(error) || attempt > RETRY_LIMIT;
+      const final = isControlRoomError(error) || queued.retryCount >= queued.retryLimit;
       await store.finishJobRun(jobId, attempt, { outcome: "failed", error: message, final });
       onEvent?.({ type: "finished", jobId, attempt, outcome: "failed", error: message });
       if (!final) throw error;

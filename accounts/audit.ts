@@ -19,6 +19,17 @@ export const ACCOUNT_EVENTS = [
 ] as const;
 export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
 
+/** Changes inside a project, named for what happened (a save may need several actions). */
+export const PROJECT_EVENTS = [
+  "revision.saved",
+  "revision.restored",
+  "file.uploaded",
+  "invitation.created",
+  "member.role-changed",
+  "member.removed",
+] as const;
+export type ProjectEvent = (typeof PROJECT_EVENTS)[number];
+
 export type AuditOutcome = "done" | "forbidden" | "refused" | "failed";
 
 export interface AuditEntry {
@@ -26,9 +37,9 @@ export interface AuditEntry {
   readonly at: string;
   /** The account that acted; null for the server itself or an unknown caller. */
   readonly actorId: string | null;
-  /** The project acted on; null for account events. */
+  /** The project acted on; null for what happens outside one (signing in). */
   readonly projectId: string | null;
-  readonly event: Action | AccountEvent;
+  readonly event: Action | AccountEvent | ProjectEvent;
   /** What was acted on, such as `budget-line:42` or `track:vocals`. */
   readonly subject: string | null;
   readonly outcome: AuditOutcome;
@@ -41,7 +52,7 @@ export interface AuditInput {
   readonly at: Date;
   readonly actorId?: string | null;
   readonly projectId?: string | null;
-  readonly event: Action | AccountEvent;
+  readonly event: Action | AccountEvent | ProjectEvent;
   readonly subject?: string | null;
   readonly outcome: AuditOutcome;
   readonly address?: string | null;

@@ -10,13 +10,17 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { LOG_REDACT_PATHS } from "../accounts/redact.ts";
-import { isControlRoomError } from "../music/errors.ts";
 import type { JobQueue } from "../jobs/node/job-queue.ts";
+import { isControlRoomError } from "../music/errors.ts";
 import type { AuthContext } from "./auth.ts";
 import { type ErrorBody, errorBody, statusFor } from "./http-errors.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { fileRoutes } from "./routes/files.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { memberRoutes } from "./routes/members.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { UPLOAD_LIMIT } from "./uploads.ts";
 
 /** JSON bodies: a project document with thousands of notes fits; audio goes to uploads. */
 export const JSON_BODY_LIMIT = 8 * 1024 * 1024;
@@ -25,7 +29,9 @@ export interface ServerOptions {
   /** The store and the CSRF secret: with them, the sign-in and project routes are served. */
   auth?: AuthContext;
   /** pino options, or false for none (tests). Secrets are always redacted. */
-  logger?: boolean | { level?: string };
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Largest file upload in bytes (413 past it); 2 GiB by default. */
+  uploadLimit?: number;
   /** Reports whether the database answers, for /ready. */
   ready?: () => Promise<boolean>;
   version?: string;
@@ -44,6 +50,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       ? false
       : {
           level: options.logger === true ? "info" : (options.logger.level ?? "info"),
+          ...(options.logger !== true && options.logger.stream
+            ? { stream: options.logger.stream }
+            : {}),
           redact: { paths: [...LOG_REDACT_PATHS], censor: "[redacted]" },
         };
   const app = Fastify({
@@ -124,6 +133,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   if (options.auth) {
     sessionRoutes(app, options.auth);
     projectRoutes(app, options.auth);
+    fileRoutes(app, options.auth, { uploadLimit: options.uploadLimit ?? UPLOAD_LIMIT });
+    memberRoutes(app, options.auth);
+    auditRoutes(app, options.auth);
     if (options.jobs) jobRoutes(app, options.auth, options.jobs);
   }
   app.get("/", { schema: { hide: true } }, async (_request, reply) =>

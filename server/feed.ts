@@ -9,6 +9,8 @@ export interface FeedMessage {
   revision: number;
   author: string;
   operations: number;
+  /** Set when the revision restores an older one. */
+  restoredFrom?: number;
 }
 
 export class ChangeFeed {

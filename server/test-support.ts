@@ -8,7 +8,7 @@ import { JobQueue } from "../jobs/node/job-queue.ts";
 import { emptyProject } from "../music/project.ts";
 import { openStore } from "../store/node/open-store.ts";
 import type { Store } from "../store/store.ts";
-import { buildServer } from "./app.ts";
+import { buildServer, type ServerOptions } from "./app.ts";
 import type { ChangeFeed } from "./feed.ts";
 
 /** Everyone's password in the server's tests. */
@@ -19,6 +19,8 @@ export interface StudioUnderTest {
   store: Store;
   /** The one project; the first member named is its producer and owner. */
   projectId: string;
+  /** The account id of `who`. */
+  accountId(who: string): string;
   /** Signs `who` in (their email is `<who>@studio.test`): the session cookie and its CSRF token. */
   signIn(who: string): Promise<{ cookie: string; csrf: string }>;
   close(): Promise<void>;
@@ -30,7 +32,11 @@ export interface StudioUnderTest {
  */
 export async function studioUnderTest(
   people: Record<string, Role | null>,
-  options: { feed?: ChangeFeed; jobs?: "queue only" | "queue and worker" } = {},
+  options: {
+    feed?: ChangeFeed;
+    jobs?: "queue only" | "queue and worker";
+    server?: Pick<ServerOptions, "logger" | "uploadLimit">;
+  } = {},
 ): Promise<StudioUnderTest> {
   const dir = await mkdtemp(path.join(tmpdir(), "controlroom-server-"));
   const store = await openStore({ dataDir: dir });
@@ -59,11 +65,13 @@ export async function studioUnderTest(
   const app = await buildServer({
     auth: { store, csrfSecret: newCsrfSecret(), feed: options.feed },
     jobs,
+    ...options.server,
   });
   return {
     app,
     store,
     projectId: project.id,
+    accountId: (who) => ids.get(who)!,
     async signIn(who) {
       const response = await app.inject({
         method: "POST",

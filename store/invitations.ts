@@ -42,7 +42,18 @@ export async function createInvitation(
   checkId(invitation.projectId, "projectId");
   checkId(invitation.invitedBy, "invitedBy");
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(invitations).values(invitation).returning({ id: invitations.id });
+    const [row] = await tx
+      .insert(invitations)
+      .values({
+        projectId: invitation.projectId,
+        email: invitation.email,
+        role: invitation.role,
+        tokenHash: invitation.tokenHash,
+        invitedBy: invitation.invitedBy,
+        createdAt: invitation.createdAt,
+        expiresAt: invitation.expiresAt,
+      })
+      .returning({ id: invitations.id });
     if (audit) await recordAudit(tx, audit(row.id));
     return row.id;
   });

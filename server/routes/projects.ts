@@ -1,15 +1,36 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { Action } from "../../accounts/roles.ts";
+import { type Action, roleSchema } from "../../accounts/roles.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { applyOperation, Operation } from "../../music/operations.ts";
 import { RevisionConflictError } from "../../store/revisions.ts";
-import type { AuthContext } from "../auth.ts";
+import { auditOf } from "../audit.ts";
+import { type AuthContext, requireSignedIn } from "../auth.ts";
 import { actionsFor } from "../operation-actions.ts";
 import { projectAccess } from "../project-access.ts";
 
 const Params = z.strictObject({ projectId: z.string() });
+const RevisionParams = z.strictObject({
+  projectId: z.string(),
+  number: z.coerce.number().int().min(1),
+});
+
+/** A save or a restore on a stale base: 409, naming the revision to load and build on. */
+const Conflict = z.object({
+  ok: z.literal(false),
+  error: z.object({ code: z.string(), message: z.string(), subject: z.string() }),
+  currentRevision: z.number(),
+});
+
+function conflict(reply: FastifyReply, error: unknown) {
+  if (!(error instanceof RevisionConflictError)) throw error;
+  return reply.status(409).send({
+    ok: false as const,
+    error: { code: error.code, message: error.message, subject: String(error.currentRevision) },
+    currentRevision: error.currentRevision,
+  });
+}
 
 /** Projects and their revisions: read what your role may read, save what it may change. */
 export function projectRoutes(app: FastifyInstance, context: AuthContext): void {
@@ -17,6 +38,31 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
 
   const access = (request: FastifyRequest, projectId: string, actions: Iterable<Action>) =>
     projectAccess(request, context, projectId, actions);
+
+  route.get(
+    "/api/projects",
+    {
+      schema: {
+        description: "The projects you are on, with your role on each.",
+        response: {
+          200: z.object({
+            projects: z.array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                currentRevision: z.number(),
+                role: roleSchema,
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const signedIn = await requireSignedIn(request, context);
+      return { projects: await context.store.listAccountProjects(signedIn.account.id) };
+    },
+  );
 
   route.get(
     "/api/projects/:projectId",
@@ -82,11 +128,47 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
   );
 
   route.get(
+    "/api/projects/:projectId/revisions",
+    {
+      schema: {
+        description:
+          "Every saved revision, newest first: who saved it, when, on which revision, how many operations it holds, and what it restored.",
+        params: Params,
+        response: {
+          200: z.object({
+            revisions: z.array(
+              z.object({
+                number: z.number(),
+                parent: z.number().nullable(),
+                authorId: z.string(),
+                createdAt: z.string(),
+                operationCount: z.number(),
+                restoredFrom: z.number().nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { projectId } = request.params;
+      await access(request, projectId, ["revisions.read"]);
+      const revisions = await context.store.listRevisions(projectId, "newest first");
+      return {
+        revisions: revisions.map(({ projectId: _, ...revision }) => ({
+          ...revision,
+          createdAt: revision.createdAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  route.get(
     "/api/projects/:projectId/revisions/:number",
     {
       schema: {
         description: "The document as a revision saved it.",
-        params: z.strictObject({ projectId: z.string(), number: z.coerce.number().int().min(1) }),
+        params: RevisionParams,
       },
     },
     async (request) => {
@@ -113,14 +195,7 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
           baseRevision: z.number().int().min(1),
           operations: z.array(Operation).min(1).max(10_000),
         }),
-        response: {
-          200: z.object({ ok: z.literal(true), revision: z.number() }),
-          409: z.object({
-            ok: z.literal(false),
-            error: z.object({ code: z.string(), message: z.string(), subject: z.string() }),
-            currentRevision: z.number(),
-          }),
-        },
+        response: { 200: z.object({ ok: z.literal(true), revision: z.number() }), 409: Conflict },
       },
     },
     async (request, reply) => {
@@ -131,12 +206,22 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       let document = base.document;
       for (const operation of operations) document = applyOperation(document, operation).project;
       try {
-        const revision = await context.store.saveRevision(projectId, {
-          baseRevision,
-          author: signedIn.account.id,
-          document,
-          operations,
-        });
+        const revision = await context.store.saveRevision(
+          projectId,
+          { baseRevision, author: signedIn.account.id, document, operations },
+          (number) =>
+            auditOf(request, context, {
+              actorId: signedIn.account.id,
+              projectId,
+              event: "revision.saved",
+              subject: `revision:${number}`,
+              detail: {
+                baseRevision,
+                operations: operations.length,
+                types: [...new Set(operations.map((operation) => operation.type))],
+              },
+            }),
+        );
         context.feed?.publish({
           type: "revision",
           projectId,
@@ -146,18 +231,52 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
         });
         return { ok: true as const, revision };
       } catch (error) {
-        if (error instanceof RevisionConflictError) {
-          return reply.status(409).send({
-            ok: false as const,
-            error: {
-              code: error.code,
-              message: error.message,
-              subject: String(error.currentRevision),
-            },
-            currentRevision: error.currentRevision,
-          });
-        }
-        throw error;
+        return conflict(reply, error);
+      }
+    },
+  );
+
+  route.post(
+    "/api/projects/:projectId/revisions/:number/restore",
+    {
+      schema: {
+        description:
+          "Makes revision `number` current again by saving its document as a new revision on top of baseRevision; the revisions in between stay. 409 when baseRevision is not the current one.",
+        params: RevisionParams,
+        body: z.strictObject({ baseRevision: z.number().int().min(1) }),
+        response: { 200: z.object({ ok: z.literal(true), revision: z.number() }), 409: Conflict },
+      },
+    },
+    async (request, reply) => {
+      const { projectId, number } = request.params;
+      const { baseRevision } = request.body;
+      const { signedIn } = await access(request, projectId, ["revisions.restore"]);
+      try {
+        const revision = await context.store.restoreRevision(
+          projectId,
+          number,
+          signedIn.account.id,
+          baseRevision,
+          (made) =>
+            auditOf(request, context, {
+              actorId: signedIn.account.id,
+              projectId,
+              event: "revision.restored",
+              subject: `revision:${made}`,
+              detail: { restoredFrom: number, baseRevision },
+            }),
+        );
+        context.feed?.publish({
+          type: "revision",
+          projectId,
+          revision,
+          author: signedIn.account.id,
+          operations: 0,
+          restoredFrom: number,
+        });
+        return { ok: true as const, revision };
+      } catch (error) {
+        return conflict(reply, error);
       }
     },
   );

@@ -7,7 +7,9 @@ import { type PasswordHash, passwordSchema, verifyPassword } from "../../account
 import { SignInRateLimiter } from "../../accounts/rate-limit.ts";
 import { clearedSessionCookie, sessionCookie, startSession } from "../../accounts/sessions.ts";
 import { ControlRoomError } from "../../music/errors.ts";
+import { recordAudit } from "../../store/audit.ts";
 import { deleteSession, insertSession } from "../../store/sessions.ts";
+import { auditOf } from "../audit.ts";
 import { type AuthContext, isSecure, requireSignedIn } from "../auth.ts";
 
 const Account = z.object({ id: z.string(), email: z.string(), displayName: z.string() });
@@ -44,6 +46,13 @@ export function sessionRoutes(app: FastifyInstance, context: AuthContext): void 
         account?.passwordHash as PasswordHash | undefined,
       );
       if (!account || !ok) {
+        await context.store.recordAudit(
+          auditOf(request, context, {
+            event: "account.sign-in-refused",
+            outcome: "refused",
+            detail: { email },
+          }),
+        );
         throw new ControlRoomError(
           "E_UNAUTHENTICATED",
           "that email and password do not match an account",
@@ -52,7 +61,13 @@ export function sessionRoutes(app: FastifyInstance, context: AuthContext): void 
       }
       limiter.succeeded(email);
       const { token, stored } = startSession(account.id, context.now?.() ?? new Date());
-      await insertSession(context.store.db, stored);
+      await context.store.db.transaction(async (tx) => {
+        await insertSession(tx, stored);
+        await recordAudit(
+          tx,
+          auditOf(request, context, { actorId: account.id, event: "account.signed-in" }),
+        );
+      });
       reply.header("set-cookie", sessionCookie(token, { secure: isSecure(request) }));
       return {
         ok: true as const,

@@ -1,0 +1,159 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ControlRoomError, isControlRoomError } from "../../music/errors.ts";
+import { checkFileName } from "../../store/files.ts";
+import { auditOf } from "../audit.ts";
+import type { AuthContext } from "../auth.ts";
+import { projectAccess } from "../project-access.ts";
+import { limitUpload, sniffUpload, uploadTooLarge } from "../uploads.ts";
+
+const Params = z.strictObject({ projectId: z.string() });
+/** The file's name is the rest of the path: `/files/audio/vocals.wav`. */
+const FileParams = z.strictObject({ projectId: z.string(), "*": z.string() });
+
+const ProjectFile = z.object({
+  name: z.string(),
+  sha256: z.string(),
+  size: z.number(),
+  mediaType: z.string(),
+});
+
+const SHA256_HEADER = "x-content-sha256";
+
+/**
+ * A project's files: list, download and upload. An upload is the file's raw bytes as the
+ * request body, streamed into the blob store (no multipart: takes are large), checked against
+ * the upload limit, its name, its kind (audio/ must be audio) and, when the client sends
+ * one, its SHA-256.
+ */
+export function fileRoutes(
+  app: FastifyInstance,
+  context: AuthContext,
+  options: { uploadLimit: number },
+): void {
+  app.register(async (scope) => {
+    // In this scope every body stays a stream for the upload route to read as it goes; the
+    // JSON limit does not apply, the upload limit does.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+    const route = scope.withTypeProvider<ZodTypeProvider>();
+
+    route.get(
+      "/api/projects/:projectId/files",
+      {
+        schema: {
+          description: "The project's files: name, SHA-256, size and type.",
+          params: Params,
+          response: {
+            200: z.object({
+              files: z.array(ProjectFile.extend({ updatedAt: z.string() })),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const { projectId } = request.params;
+        await projectAccess(request, context, projectId, ["files.read"]);
+        const files = await context.store.listFiles(projectId);
+        return {
+          files: files.map((file) => ({ ...file, updatedAt: file.updatedAt.toISOString() })),
+        };
+      },
+    );
+
+    route.get(
+      "/api/projects/:projectId/files/*",
+      {
+        schema: {
+          description: "Downloads a file, streamed from the blob store, with its type and length.",
+          params: FileParams,
+        },
+      },
+      async (request, reply) => {
+        const { projectId, "*": name } = request.params;
+        await projectAccess(request, context, projectId, ["files.read"]);
+        checkFileName(name);
+        const file = await context.store.findFile(projectId, name);
+        if (!file) {
+          throw new ControlRoomError(
+            "E_NOT_FOUND",
+            `there is no file ${name} in this project`,
+            name,
+          );
+        }
+        const bytes = await context.store.blobs.get(file.sha256);
+        const base = name.slice(name.lastIndexOf("/") + 1);
+        return (
+          reply
+            .header("content-type", file.mediaType)
+            .header("content-length", String(file.size))
+            .header("etag", `"${file.sha256}"`)
+            // Uploads are served back to other members: never rendered as a page of ours.
+            .header(
+              "content-disposition",
+              `attachment; filename*=UTF-8''${encodeURIComponent(base)}`,
+            )
+            .header("x-content-type-options", "nosniff")
+            .header("content-security-policy", "sandbox")
+            .send(ReadableStream.from(bytes))
+        );
+      },
+    );
+
+    route.put(
+      "/api/projects/:projectId/files/*",
+      {
+        schema: {
+          description: `Uploads a file: the request body is its bytes. With ${SHA256_HEADER} (hex) the bytes must hash to it. A name under audio/ or with an audio extension must be WAV, FLAC, MP3, Ogg or AIFF by its bytes (415 otherwise). Over the upload limit: 413, nothing kept.`,
+          params: FileParams,
+          headers: z.looseObject({
+            [SHA256_HEADER]: z
+              .string()
+              .regex(/^[0-9a-fA-F]{64}$/, "must be a SHA-256 in 64 hex digits")
+              .optional(),
+          }),
+          response: { 200: z.object({ ok: z.literal(true), file: ProjectFile }) },
+        },
+      },
+      async (request, reply) => {
+        const { projectId, "*": name } = request.params;
+        const { signedIn } = await projectAccess(request, context, projectId, [
+          "files.upload-take",
+        ]);
+        checkFileName(name);
+        const limit = options.uploadLimit;
+        try {
+          if (Number(request.headers["content-length"]) > limit) throw uploadTooLarge(name, limit);
+          const body = (request.body ?? []) as AsyncIterable<Uint8Array>;
+          const upload = await sniffUpload(name, limitUpload(body, limit, name));
+          const stored = await context.store.putFile(projectId, name, upload.content, {
+            mediaType: upload.mediaType,
+            expectedSha256: request.headers[SHA256_HEADER]?.toLowerCase(),
+            addedBy: signedIn.account.id,
+            audit: (blob) =>
+              auditOf(request, context, {
+                actorId: signedIn.account.id,
+                projectId,
+                event: "file.uploaded",
+                subject: `file:${name}`,
+                detail: { name, ...blob, mediaType: upload.mediaType },
+              }),
+          });
+          return { ok: true as const, file: { name, ...stored, mediaType: upload.mediaType } };
+        } catch (error) {
+          // The rest of a refused body is not wanted: close the connection rather than read it.
+          reply.header("connection", "close");
+          if (isControlRoomError(error) && error.code === "E_BLOB_HASH_MISMATCH") {
+            throw new ControlRoomError(
+              error.code,
+              `${name}: ${error.message} (${SHA256_HEADER})`,
+              SHA256_HEADER,
+            );
+          }
+          throw error;
+        }
+      },
+    );
+  });
+}

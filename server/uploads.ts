@@ -1,0 +1,154 @@
+import { fileTypeFromBuffer } from "file-type";
+import { ControlRoomError } from "../music/errors.ts";
+
+/**
+ * What an upload must be before it reaches the blob store: no larger than the upload limit,
+ * and, when its name says audio, audio by its bytes. Both are checked while the bytes stream
+ * through, so a refused upload stops where it goes wrong and nothing of it is kept.
+ */
+
+/** Takes are large: 2 GiB unless the server is told otherwise (JSON bodies stay at 8 MiB). */
+export const UPLOAD_LIMIT = 2 * 1024 ** 3;
+
+/** How much of the start of an upload its type is read from. */
+const SNIFF_BYTES = 64 * 1024;
+
+/** The audio formats a project takes, by what their bytes are. */
+const AUDIO_FORMATS = {
+  wav: "WAV",
+  flac: "FLAC",
+  mp3: "MP3",
+  ogg: "Ogg",
+  aiff: "AIFF",
+} as const;
+type AudioFormat = keyof typeof AUDIO_FORMATS;
+
+/** A name's extension → the format its bytes must be. */
+const FORMAT_OF_EXTENSION: Readonly<Record<string, AudioFormat>> = {
+  wav: "wav",
+  wave: "wav",
+  flac: "flac",
+  mp3: "mp3",
+  ogg: "ogg",
+  oga: "ogg",
+  opus: "ogg",
+  aif: "aiff",
+  aiff: "aiff",
+  aifc: "aiff",
+};
+
+/** file-type's answer → the format. */
+const FORMAT_OF_DETECTED: Readonly<Record<string, AudioFormat>> = {
+  wav: "wav",
+  flac: "flac",
+  mp3: "mp3",
+  ogg: "ogg",
+  oga: "ogg",
+  opus: "ogg",
+  spx: "ogg",
+  aif: "aiff",
+};
+
+export function uploadTooLarge(name: string, limit: number): ControlRoomError {
+  return new ControlRoomError(
+    "E_TOO_LARGE",
+    `${name} is larger than the upload limit of ${limit} bytes; nothing was kept`,
+    name,
+  );
+}
+
+/** Passes the bytes on, refusing the upload as soon as it passes `limit`. */
+export async function* limitUpload(
+  content: AsyncIterable<Uint8Array>,
+  limit: number,
+  name: string,
+): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of content) {
+    size += chunk.byteLength;
+    if (size > limit) throw uploadTooLarge(name, limit);
+    yield chunk;
+  }
+}
+
+/** True when a name says its file is audio: it lies under `audio/` or has an audio extension. */
+export function namesAudio(name: string): boolean {
+  return name.startsWith("audio/") || expectedFormat(name) !== undefined;
+}
+
+function expectedFormat(name: string): AudioFormat | undefined {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? FORMAT_OF_EXTENSION[base.slice(dot + 1).toLowerCase()] : undefined;
+}
+
+/**
+ * Reads the start of an upload to learn what it is, and returns its media type with the
+ * whole content, start included, to stream on. A name that says audio must be audio
+ * (E_UPLOAD_NOT_AUDIO otherwise), and of the format its extension names. Other files get
+ * the type their bytes show, or application/octet-stream; what the client declared is not
+ * trusted, since the file is served back to other members.
+ */
+export async function sniffUpload(
+  name: string,
+  content: AsyncIterable<Uint8Array>,
+): Promise<{ mediaType: string; content: AsyncIterable<Uint8Array> }> {
+  const iterator = content[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let done = false;
+  while (headBytes < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  const detected = await fileTypeFromBuffer(concat(head, headBytes));
+  const rest: AsyncIterable<Uint8Array> = {
+    async *[Symbol.asyncIterator]() {
+      yield* head;
+      if (done) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield next.value;
+      }
+    },
+  };
+  if (!namesAudio(name)) {
+    return { mediaType: detected?.mime ?? "application/octet-stream", content: rest };
+  }
+  const format = detected && FORMAT_OF_DETECTED[detected.ext];
+  const expected = expectedFormat(name);
+  if (format === undefined) {
+    const what = detected ? `${detected.mime} (${detected.ext})` : "no audio format we know";
+    throw notAudio(name, `its bytes are ${what}, not audio`);
+  }
+  if (expected !== undefined && format !== expected) {
+    throw notAudio(
+      name,
+      `its name says ${AUDIO_FORMATS[expected]} but its bytes are ${AUDIO_FORMATS[format]}`,
+    );
+  }
+  return { mediaType: detected!.mime, content: rest };
+}
+
+function notAudio(name: string, why: string): ControlRoomError {
+  return new ControlRoomError(
+    "E_UPLOAD_NOT_AUDIO",
+    `${name}: ${why}; audio files must be ${Object.values(AUDIO_FORMATS).join(", ")}, named for their format`,
+    name,
+  );
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}

@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedDemoProject } from "../examples/demo-song/seed-store.ts";
 import { JobQueue } from "../jobs/node/job-queue.ts";
@@ -8,18 +6,12 @@ import type { JobRecord, JobRun } from "../store/jobs.ts";
 import type { ProjectRecord } from "../store/projects.ts";
 import { type OpenedStore, testDatabases } from "../store/test-support/databases.ts";
 import { someAccount } from "../store/test-support/documents.ts";
+import { CLI } from "./support/cli.ts";
 
 /**
  * `controlroom worker` processes sharing one queue, as a team runs them: on a PostgreSQL
  * server (the embedded database belongs to one process), with the studio's blob folder.
  */
-const CLI = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "cli",
-  "bin",
-  "controlroom.ts",
-);
 const postgres = testDatabases.find((database) => database.name === "PostgreSQL")!;
 
 interface Worker {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const CLI = path.join(
+export const CLI = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   "..",
   "..",

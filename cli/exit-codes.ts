@@ -24,6 +24,12 @@ const BY_PREFIX: [string, number][] = [
   ["E_STORE_CONNECT", EXIT.usage],
   ["E_STORE_LOCKED", EXIT.usage],
   ["E_STORE_OPEN", EXIT.usage],
+  // Refusals of what a member asked the store for (the server's routes raise them today).
+  ["E_STORE_LAST_PRODUCER", EXIT.usage],
+  ["E_STORE_MEMBER", EXIT.usage],
+  ["E_STORE_INVITATION", EXIT.usage],
+  ["E_STORE_AUDIT_LIMIT", EXIT.usage],
+  ["E_UPLOAD_NOT_AUDIO", EXIT.audio],
   ["E_PROJECT", EXIT.project],
   ["E_TEMPO", EXIT.project],
   ["E_METER", EXIT.project],

@@ -3,10 +3,10 @@
  * npm run bench — the studio server under load on loopback (issue 5), on PGlite and on
  * PostgreSQL, beside a bare node:http server answering the same bytes.
  *
- * The studio runs as a user starts it, `controlroom serve`, in a process of its own: a
- * first start on an empty database (the owner's account and the demo song), then the
- * start that is measured. We sign in as the owner with the password the first start
- * printed and measure:
+ * The studio runs as a user starts it, `controlroom serve`, in a process of its own, on
+ * an empty database: its first start creates the owner's account and the demo song. We
+ * sign in as the owner with the password it printed, find the demo song in the project
+ * list and measure:
  *  - reads: GET the project and GET its current document, at 200 requests/s paced (target:
  *    p99 under 50 ms) and unthrottled with autocannon, for the maximum;
  *  - saves: a batch of four param.set on the master, by one writer in a loop (each save on
@@ -28,8 +28,6 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import WebSocket from "ws";
 import { table } from "../cli/format-table.ts";
-import { openStore, storeOptionsFromEnv } from "../store/node/open-store.ts";
-import { projects } from "../store/schema.ts";
 import { benchPostgres } from "./bench-postgres.ts";
 import { httpRequest, keepAliveAgent, pacedLoad, percentile, requestOnce } from "./http-load.ts";
 import { type StudioProcess, startStudioProcess } from "./studio-process.ts";
@@ -116,30 +114,19 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
-/** The first start on an empty database, for the owner's password; then the measured start. */
-async function startMeasuredStudio(
-  dataDir: string,
-  databaseUrl: string | undefined,
-): Promise<{ studio: StudioProcess; email: string; password: string; projectId: string }> {
-  const first = await startStudioProcess({ dataDir, databaseUrl, firstStart: true });
-  await first.stop();
-  if (first.ownerPassword === null || first.ownerEmail === null) {
-    throw new Error("the first start did not print the owner's password");
-  }
-  // The API has no list of projects yet; the only one on a fresh database is the demo song.
-  const store = await openStore(
-    storeOptionsFromEnv(databaseUrl ? { DATABASE_URL: databaseUrl } : {}, dataDir),
-  );
-  const rows = await store.db.select({ id: projects.id }).from(projects);
-  await store.close();
-  if (rows.length !== 1) throw new Error(`expected the demo song alone, found ${rows.length}`);
-  const studio = await startStudioProcess({ dataDir, databaseUrl, firstStart: false });
-  return {
-    studio,
-    email: first.ownerEmail,
-    password: first.ownerPassword,
-    projectId: rows[0]!.id,
+/** The demo song, which the first start seeded: the only project the owner is on. */
+async function demoProject(
+  origin: string,
+  cookie: string,
+): Promise<{ id: string; currentRevision: number }> {
+  const answer = await requestOnce(`${origin}/api/projects`, { headers: { cookie } });
+  const { projects } = JSON.parse(answer.body) as {
+    projects: { id: string; currentRevision: number }[];
   };
+  if (projects.length !== 1) {
+    throw new Error(`expected the demo song alone on a new studio, found ${projects.length}`);
+  }
+  return projects[0]!;
 }
 
 async function signIn(
@@ -408,18 +395,18 @@ async function benchStudio(server: string, databaseUrl: string | undefined): Pro
   const dataDir = await mkdtemp(path.join(tmpdir(), "controlroom-bench-server-"));
   let studio: StudioProcess | null = null;
   try {
-    progress(`${server}: first start (owner, demo song), then the measured start …`);
-    const started = await startMeasuredStudio(dataDir, databaseUrl);
-    studio = started.studio;
-    const session = await signIn(studio.origin, started.email, started.password);
-    const revision = await currentRevision(studio.origin, started.projectId, {
-      cookie: session.cookie,
-    });
+    progress(`${server}: first start (the owner's account, the demo song) …`);
+    studio = await startStudioProcess({ dataDir, databaseUrl, firstStart: true });
+    if (studio.ownerPassword === null || studio.ownerEmail === null) {
+      throw new Error("the first start did not print the owner's password");
+    }
+    const session = await signIn(studio.origin, studio.ownerEmail, studio.ownerPassword);
+    const project = await demoProject(studio.origin, session.cookie);
     const routes: Route[] = [
-      { name: "GET project", path: `/api/projects/${started.projectId}` },
+      { name: "GET project", path: `/api/projects/${project.id}` },
       {
         name: "GET document",
-        path: `/api/projects/${started.projectId}/revisions/${revision}`,
+        path: `/api/projects/${project.id}/revisions/${project.currentRevision}`,
       },
     ];
     progress(`${server}: reads (load average ${load()}) …`);
@@ -428,9 +415,9 @@ async function benchStudio(server: string, databaseUrl: string | undefined): Pro
       await benchPeer(studio.origin, routes, session.cookie);
     }
     progress(`${server}: saves …`);
-    await measureSaves(server, studio.origin, started.projectId, session);
+    await measureSaves(server, studio.origin, project.id, session);
     progress(`${server}: fan-out to ${LISTENERS} clients …`);
-    await measureFanout(server, studio.origin, started.projectId, session);
+    await measureFanout(server, studio.origin, project.id, session);
   } finally {
     await studio?.stop();
     await rm(dataDir, { recursive: true, force: true });

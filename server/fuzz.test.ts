@@ -10,7 +10,10 @@ import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 let studio: StudioUnderTest;
 
 beforeAll(async () => {
-  studio = await studioUnderTest({ pro: "producer", eng: "engineer", mus: "musician" });
+  studio = await studioUnderTest(
+    { pro: "producer", eng: "engineer", mus: "musician" },
+    { jobs: "queue only" },
+  );
 }, 60_000);
 afterAll(() => studio?.close());
 
@@ -98,6 +101,11 @@ describe("fuzzing the routes", () => {
       Buffer.alloc(128),
     ]);
     const project = `/api/projects/${projectId}`;
+    const job = await studio.jobs!.submit(
+      projectId,
+      { kind: "analysis", file: "audio/take.wav" },
+      studio.accountId("pro"),
+    );
     const valid: ValidRequest[] = [
       {
         method: "POST",
@@ -149,6 +157,15 @@ describe("fuzzing the routes", () => {
       },
       { method: "DELETE", url: `${project}/members/${studio.accountId("mus")}` },
       { method: "GET", url: `${project}/audit?limit=5` },
+      { method: "POST", url: `${project}/jobs`, body: { kind: "render", endSeconds: 1.5 } },
+      {
+        method: "POST",
+        url: `${project}/jobs`,
+        body: { kind: "master", file: "audio/take.wav", profile: "spotify" },
+      },
+      { method: "GET", url: `${project}/jobs` },
+      { method: "GET", url: `${project}/jobs/${job.id}` },
+      { method: "POST", url: `${project}/jobs/${job.id}/cancel` },
     ];
     const next = random(20261201);
     let requests = 0;

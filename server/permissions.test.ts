@@ -47,6 +47,14 @@ async function someViewer(): Promise<string> {
   return account.id;
 }
 
+/** A render waiting on the queue (the studio here runs no worker), for a route to act on. */
+const queuedJob = () =>
+  studio.jobs!.submit(
+    projectId,
+    { kind: "render", endSeconds: 1, format: "wav", bitDepth: 24 },
+    studio.accountId("producer"),
+  );
+
 const current = async () => (await studio.store.findProject(projectId))!.currentRevision;
 const project = () => `/api/projects/${projectId}`;
 
@@ -179,6 +187,37 @@ const ROUTES: RouteCase[] = [
     request: async () => ({ method: "DELETE", url: `${project()}/members/${await someViewer()}` }),
   },
   {
+    name: "start a render",
+    route: "POST /api/projects/{projectId}/jobs",
+    action: "jobs.run",
+    request: async () => ({
+      method: "POST",
+      url: `${project()}/jobs`,
+      payload: { kind: "render", endSeconds: 1 },
+    }),
+  },
+  {
+    name: "list the jobs",
+    route: "GET /api/projects/{projectId}/jobs",
+    action: "jobs.read",
+    request: async () => ({ method: "GET", url: `${project()}/jobs` }),
+  },
+  {
+    name: "watch a job",
+    route: "GET /api/projects/{projectId}/jobs/{jobId}",
+    action: "jobs.read",
+    request: async () => ({ method: "GET", url: `${project()}/jobs/${(await queuedJob()).id}` }),
+  },
+  {
+    name: "cancel a job",
+    route: "POST /api/projects/{projectId}/jobs/{jobId}/cancel",
+    action: "jobs.run",
+    request: async () => ({
+      method: "POST",
+      url: `${project()}/jobs/${(await queuedJob()).id}/cancel`,
+    }),
+  },
+  {
     name: "read the audit log",
     route: "GET /api/projects/{projectId}/audit",
     action: "audit.read",
@@ -187,10 +226,10 @@ const ROUTES: RouteCase[] = [
 ];
 
 beforeAll(async () => {
-  studio = await studioUnderTest({
-    ...Object.fromEntries(ROLES.map((role) => [role, role])),
-    outsider: null,
-  });
+  studio = await studioUnderTest(
+    { ...Object.fromEntries(ROLES.map((role) => [role, role])), outsider: null },
+    { jobs: "queue only" },
+  );
   projectId = studio.projectId;
   // The outsider produces a project of their own: every right there, none here.
   await studio.store.createProject({

@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { newCsrfSecret } from "../accounts/csrf.ts";
 import { hashPassword, Password } from "../accounts/passwords.ts";
 import type { Role } from "../accounts/roles.ts";
 import { JobQueue } from "../jobs/node/job-queue.ts";
 import { emptyProject } from "../music/project.ts";
-import { openStore } from "../store/node/open-store.ts";
 import type { Store } from "../store/store.ts";
+import { type TestDatabase, testDatabases } from "../store/test-support/databases.ts";
 import { buildServer, type ServerOptions } from "./app.ts";
 import type { ChangeFeed } from "./feed.ts";
 
@@ -21,13 +18,28 @@ export interface StudioUnderTest {
   projectId: string;
   /** The account id of `who`. */
   accountId(who: string): string;
+  /** The job queue, when the studio was started with one. */
+  jobs: JobQueue | undefined;
   /** Signs `who` in (their email is `<who>@studio.test`): the session cookie and its CSRF token. */
   signIn(who: string): Promise<{ cookie: string; csrf: string }>;
   close(): Promise<void>;
 }
 
 /**
- * A real server over a real store (PGlite in a temp folder) with one project: an account per
+ * The database the server's suites run on: PGlite, or the PostgreSQL server in
+ * TEST_DATABASE_URL when vitest runs them as the "server on PostgreSQL" project
+ * (vitest.config.ts), so the API suites run on both as the store's do.
+ */
+function serverTestDatabase(): TestDatabase {
+  const name = process.env.STUDIO_TEST_DATABASE ?? "PGlite";
+  const database = testDatabases.find((d) => d.name === name);
+  if (!database) throw new Error(`STUDIO_TEST_DATABASE names no test database: ${name}`);
+  if (database.skip) throw new Error(database.skip);
+  return database;
+}
+
+/**
+ * A real server over a real store (PGlite in a temp folder, or a PostgreSQL database) with one project: an account per
  * name in `people`, a member of the project in the given role, or in none when `null`.
  */
 export async function studioUnderTest(
@@ -38,8 +50,8 @@ export async function studioUnderTest(
     server?: Pick<ServerOptions, "logger" | "uploadLimit">;
   } = {},
 ): Promise<StudioUnderTest> {
-  const dir = await mkdtemp(path.join(tmpdir(), "controlroom-server-"));
-  const store = await openStore({ dataDir: dir });
+  const opened = await serverTestDatabase().open();
+  const { store } = opened;
   const passwordHash = await hashPassword(Password.from(PASSWORD));
   const ids = new Map<string, string>();
   for (const who of Object.keys(people)) {
@@ -72,6 +84,7 @@ export async function studioUnderTest(
     store,
     projectId: project.id,
     accountId: (who) => ids.get(who)!,
+    jobs,
     async signIn(who) {
       const response = await app.inject({
         method: "POST",
@@ -88,8 +101,7 @@ export async function studioUnderTest(
     async close() {
       await app.close();
       await jobs?.stop(5_000);
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await opened.cleanup();
     },
   };
 }

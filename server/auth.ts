@@ -6,6 +6,7 @@ import {
   sessionTokenFromCookies,
 } from "../accounts/sessions.ts";
 import { ControlRoomError } from "../music/errors.ts";
+import type { Role } from "../store/schema.ts";
 import { findLiveSession } from "../store/sessions.ts";
 import type { Store } from "../store/store.ts";
 import type { ChangeFeed } from "./feed.ts";
@@ -35,13 +36,20 @@ export function isSecure(request: FastifyRequest): boolean {
 export async function requireSignedIn(
   request: FastifyRequest,
   context: AuthContext,
-): Promise<SignedIn> {
+  /** A project (a valid UUID) to read the account's role on, in the same query. */
+  projectId?: string,
+): Promise<SignedIn & { role: Role | undefined }> {
   const token = sessionTokenFromCookies(request.headers.cookie, isSecure(request));
   const tokenHash = token === undefined ? undefined : hashSessionToken(token);
   const found =
     tokenHash === undefined
       ? undefined
-      : await findLiveSession(context.store.db, tokenHash, context.now?.() ?? new Date());
+      : await findLiveSession(
+          context.store.db,
+          tokenHash,
+          context.now?.() ?? new Date(),
+          projectId,
+        );
   if (!found || tokenHash === undefined) {
     throw new ControlRoomError(
       "E_UNAUTHENTICATED",
@@ -65,5 +73,5 @@ export async function requireSignedIn(
       );
     }
   }
-  return { account: found.account, tokenHash };
+  return { account: found.account, tokenHash, role: found.role };
 }

@@ -16,10 +16,11 @@ export async function projectAccess(
   projectId: string,
   actions: Iterable<Action>,
 ): Promise<{ signedIn: SignedIn; role: Role }> {
-  const signedIn = await requireSignedIn(request, context);
-  const role = UUID.test(projectId)
-    ? await context.store.memberRole(projectId, signedIn.account.id)
-    : undefined;
+  const { role, ...signedIn } = await requireSignedIn(
+    request,
+    context,
+    UUID.test(projectId) ? projectId : undefined,
+  );
   const membership =
     role === undefined ? undefined : { accountId: signedIn.account.id, projectId, role };
   const granted = requireAccess({ projectId, action: "project.read", membership });

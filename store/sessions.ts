@@ -1,6 +1,6 @@
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./database.ts";
-import { accounts, sessions } from "./schema.ts";
+import { accounts, projectMembers, type Role, sessions } from "./schema.ts";
 
 /**
  * Session rows: only the SHA-256 of each token is kept (accounts/sessions.ts makes both),
@@ -17,15 +17,25 @@ export async function insertSession(db: StoreDatabase, session: SessionRow): Pro
   await db.insert(sessions).values(session);
 }
 
-/** The live session with this token hash and its account, or undefined. */
+/**
+ * The live session with this token hash and its account, or undefined. With `projectId`,
+ * also the account's role on that project (undefined when not a member), in the same query:
+ * every project route needs both, and a query is most of what a read costs.
+ */
 export async function findLiveSession(
   db: StoreDatabase,
   tokenHash: string,
   now: Date,
+  projectId?: string,
 ): Promise<
-  { session: SessionRow; account: { id: string; email: string; displayName: string } } | undefined
+  | {
+      session: SessionRow;
+      account: { id: string; email: string; displayName: string };
+      role: Role | undefined;
+    }
+  | undefined
 > {
-  const rows = await db
+  const query = db
     .select({
       tokenHash: sessions.tokenHash,
       accountId: sessions.accountId,
@@ -33,14 +43,23 @@ export async function findLiveSession(
       expiresAt: sessions.expiresAt,
       email: accounts.email,
       displayName: accounts.displayName,
+      role: projectMembers.role,
     })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .leftJoin(
+      projectMembers,
+      and(
+        eq(projectMembers.accountId, sessions.accountId),
+        projectId === undefined ? sql`false` : eq(projectMembers.projectId, projectId),
+      ),
+    )
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
     .limit(1);
-  const row = rows[0];
+  const row = (await query)[0];
   if (!row) return undefined;
   return {
+    role: row.role ?? undefined,
     session: {
       tokenHash: row.tokenHash,
       accountId: row.accountId,

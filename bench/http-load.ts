@@ -113,7 +113,14 @@ export async function pacedLoad(options: {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     lateness.push(performance.now() - due);
     pending.push(
-      httpRequest(agent, options.url, { headers: options.headers }, due).then(
+      // From when it was due, or from when it left if a timer fired a little early (timers
+      // round to the millisecond), so no latency reads below zero.
+      httpRequest(
+        agent,
+        options.url,
+        { headers: options.headers },
+        Math.min(due, performance.now()),
+      ).then(
         (answer) => {
           if (answer.status >= 200 && answer.status < 300) latencies.push(answer.ms);
           else errors++;

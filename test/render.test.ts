@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderProject } from "../engine/node/render-project.ts";
@@ -87,6 +88,14 @@ describe("determinism on the demo song", () => {
     const one = await readFile(await render("one-thread", { threads: 0 }));
     const two = await readFile(await render("two-threads", { threads: 2 }));
     expect(one.equals(two)).toBe(true);
+  });
+
+  it("renders a short range on this thread and a long one in worker threads by default", async () => {
+    const options = { output: null, format: "wav", bitDepth: 24 } as const;
+    const short = await renderProject(dir, project, { ...options, endSeconds: 2 });
+    const long = await renderProject(dir, project, { ...options, endSeconds: 12 });
+    expect(short.threads).toBe(0);
+    expect(long.threads).toBe(Math.min(availableParallelism(), 4));
   });
 
   it("renders with block size 64 and 512 within −120 dBFS of each other", async () => {

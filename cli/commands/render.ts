@@ -26,7 +26,8 @@ The file appears only when the render has succeeded; a failed render leaves it u
   --sample-rate N          render at N Hz (default: the project rate); sources are resampled
   --stems <dir>            also write one file per track or bus that feeds the master
   --start T, --end T       render only part: 12.5 (s), 1:02.5 (m:ss), @9 or @9.3 (bar.beat)
-  --threads N              worker threads for the tracks (default: the cores, up to 4; 0 = none)
+  --threads N              worker threads for the tracks (default: the cores, up to 4, but
+                           none for a render under 10 s; 0 = none)
   --block-size N           engine block size in frames (default 512; the output is the same)
   --master <profile>       master the mix to a delivery profile (spotify, apple, cd, …):
                            loudness, true-peak ceiling, rate, bit depth and format

@@ -37,7 +37,7 @@ export interface RenderOptions {
   endSeconds?: number;
   /** Engine block size; the result is the same for any size. */
   blockFrames?: number;
-  /** Worker threads for the tracks; 0 renders everything on this thread. */
+  /** Worker threads for the tracks; 0 renders everything on this thread. By default up to 4, or 0 for a render under 10 s. */
   threads?: number;
   onProgress?: (doneFrames: number, totalFrames: number) => void;
   /** Also measure the mix's loudness (BS.1770) while rendering it. */
@@ -62,6 +62,12 @@ export interface RenderReport {
 }
 
 const CHUNK_FRAMES = 16_384;
+/**
+ * Worker threads take about half a second to start (each parses its soundfonts), which a
+ * short render never wins back: by default it runs on this thread. The samples are the same
+ * either way.
+ */
+const SHORT_RENDER_SECONDS = 10;
 
 /**
  * Renders a project folder to a mix file (and stems). Files are written to temporary names
@@ -86,7 +92,13 @@ export async function renderProject(
     );
   }
   const blockFrames = options.blockFrames ?? 512;
-  const threads = Math.max(0, options.threads ?? Math.min(availableParallelism(), 4));
+  const threads = Math.max(
+    0,
+    options.threads ??
+      (endFrame - startFrame < SHORT_RENDER_SECONDS * sampleRate
+        ? 0
+        : Math.min(availableParallelism(), 4)),
+  );
   const began = performance.now();
 
   const writers: AudioFileWriter[] = [];

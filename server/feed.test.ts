@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { newCsrfSecret } from "../accounts/csrf.ts";
+import { buildServer } from "./app.ts";
 import { ChangeFeed } from "./feed.ts";
 import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
@@ -11,23 +13,35 @@ const sockets: WebSocket[] = [];
 beforeAll(async () => {
   studio = await studioUnderTest(
     { producer: "producer", engineer: "engineer", outsider: null },
-    { feed: new ChangeFeed() },
+    { feed: "relayed", jobs: "queue and worker" },
   );
   projectId = studio.projectId;
-  await studio.app.listen({ port: 0, host: "127.0.0.1" });
-  const address = studio.app.server.address();
-  base = `127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  base = await listenOn(studio.app);
 }, 60_000);
 afterAll(async () => {
   for (const socket of sockets) socket.terminate();
+  await second?.app.close();
+  await second?.feed.close();
   await studio?.close();
 });
+
+/** A second server process's worth: its own store client and relayed feed, same database. */
+let second: { app: Awaited<ReturnType<typeof buildServer>>; feed: ChangeFeed } | undefined;
+
+async function listenOn(app: Awaited<ReturnType<typeof buildServer>>): Promise<string> {
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  return `127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+}
 
 const signIn = (who: string) => studio.signIn(who);
 
 /** Opens the project's feed as `cookie` and collects its messages, or its close code. */
-function listen(cookie: string): Promise<{ messages: unknown[]; closed: Promise<number> }> {
-  const socket = new WebSocket(`ws://${base}/api/projects/${projectId}/feed`, {
+function listen(
+  cookie: string,
+  server = base,
+): Promise<{ messages: unknown[]; closed: Promise<number> }> {
+  const socket = new WebSocket(`ws://${server}/api/projects/${projectId}/feed`, {
     headers: { cookie },
   });
   sockets.push(socket);
@@ -77,5 +91,54 @@ describe("the change feed", () => {
       });
     }
     expect(c.messages).toEqual([]);
+  });
+
+  it("tells listeners on another server over the same database about a save", async () => {
+    const store = await studio.openStoreClient();
+    const feed = await ChangeFeed.relayedThrough(store);
+    const app = await buildServer({ auth: { store, csrfSecret: newCsrfSecret(), feed } });
+    second = { app, feed };
+    const elsewhere = await listenOn(app);
+    const producer = await signIn("producer");
+    const there = await listen(producer.cookie, elsewhere);
+    const revision = (await studio.store.findProject(projectId))!.currentRevision;
+    const saved = await fetch(`http://${base}/api/projects/${projectId}/revisions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        cookie: producer.cookie,
+        "x-csrf-token": producer.csrf,
+      },
+      body: JSON.stringify({
+        baseRevision: revision,
+        operations: [{ type: "chord.add", chord: { tick: 960, symbol: "F" } }],
+      }),
+    });
+    expect(saved.status).toBe(200);
+    await expect.poll(() => there.messages.length, { timeout: 2000 }).toBe(2);
+    expect(there.messages[1]).toMatchObject({ type: "revision", revision: revision + 1 });
+  });
+
+  it("tells listeners how a job goes, from queued to done", async () => {
+    const engineer = await signIn("engineer");
+    const listener = await listen(engineer.cookie);
+    const started = await fetch(`http://${base}/api/projects/${projectId}/jobs`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        cookie: engineer.cookie,
+        "x-csrf-token": engineer.csrf,
+      },
+      body: JSON.stringify({ kind: "render", endSeconds: 1 }),
+    });
+    expect(started.status).toBe(201);
+    const { id } = (await started.json()) as { id: string };
+    const states = () =>
+      (listener.messages as { type: string; jobId?: string; state?: string }[])
+        .filter((m) => m.type === "job" && m.jobId === id)
+        .map((m) => m.state);
+    await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe("done");
+    expect(states()[0]).toBe("queued");
+    expect(states()).toContain("running");
   });
 });

@@ -1,20 +1,25 @@
+import type { ProjectEvent } from "../store/events.ts";
+import type { Store } from "../store/store.ts";
+
 /**
  * The change feed: who is listening to which project, and what to tell them. A save is
  * published once it is committed; every connection to that project's feed gets it at once.
- * In one server process; several servers would relay through PostgreSQL LISTEN/NOTIFY.
+ * A feed relayed through the store hears what every server process and job worker on the
+ * same database publishes; a plain one only what this process publishes.
  */
-export interface FeedMessage {
-  type: "revision";
-  projectId: string;
-  revision: number;
-  author: string;
-  operations: number;
-  /** Set when the revision restores an older one. */
-  restoredFrom?: number;
-}
+export type FeedMessage = ProjectEvent;
 
 export class ChangeFeed {
   readonly #listeners = new Map<string, Set<(message: FeedMessage) => void>>();
+  #relay: { store: Store; stop: () => Promise<void> } | undefined;
+
+  /** A feed whose messages go through the database, so every process's feed hears them. */
+  static async relayedThrough(store: Store): Promise<ChangeFeed> {
+    const feed = new ChangeFeed();
+    const stop = await store.onEvents((event) => feed.#deliver(event));
+    feed.#relay = { store, stop };
+    return feed;
+  }
 
   subscribe(projectId: string, listener: (message: FeedMessage) => void): () => void {
     let set = this.#listeners.get(projectId);
@@ -29,11 +34,21 @@ export class ChangeFeed {
     };
   }
 
+  /** Tells the project's listeners; through the database when relayed, and never throws. */
   publish(message: FeedMessage): void {
-    for (const listener of this.#listeners.get(message.projectId) ?? []) listener(message);
+    if (this.#relay) this.#relay.store.publishEvent(message).catch(() => {});
+    else this.#deliver(message);
   }
 
   listeners(projectId: string): number {
     return this.#listeners.get(projectId)?.size ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.#relay?.stop();
+  }
+
+  #deliver(message: FeedMessage): void {
+    for (const listener of this.#listeners.get(message.projectId) ?? []) listener(message);
   }
 }

@@ -6,7 +6,7 @@ import { emptyProject } from "../music/project.ts";
 import type { Store } from "../store/store.ts";
 import { type TestDatabase, testDatabases } from "../store/test-support/databases.ts";
 import { buildServer, type ServerOptions } from "./app.ts";
-import type { ChangeFeed } from "./feed.ts";
+import { ChangeFeed } from "./feed.ts";
 
 /** Everyone's password in the server's tests. */
 export const PASSWORD = "correct horse battery staple";
@@ -18,6 +18,8 @@ export interface StudioUnderTest {
   projectId: string;
   /** The account id of `who`. */
   accountId(who: string): string;
+  /** Another client of the studio's database, as a second server process would open it. */
+  openStoreClient(): Promise<Store>;
   /** The job queue, when the studio was started with one. */
   jobs: JobQueue | undefined;
   /** Signs `who` in (their email is `<who>@studio.test`): the session cookie and its CSRF token. */
@@ -45,7 +47,8 @@ function serverTestDatabase(): TestDatabase {
 export async function studioUnderTest(
   people: Record<string, Role | null>,
   options: {
-    feed?: ChangeFeed;
+    /** A feed of this process, or one relayed through the database as `serve` runs it. */
+    feed?: ChangeFeed | "relayed";
     jobs?: "queue only" | "queue and worker";
     server?: Pick<ServerOptions, "logger" | "uploadLimit">;
   } = {},
@@ -72,10 +75,11 @@ export async function studioUnderTest(
   for (const [who, role] of Object.entries(people)) {
     if (role !== null && who !== owner) await store.setMemberRole(project.id, ids.get(who)!, role);
   }
+  const feed = options.feed === "relayed" ? await ChangeFeed.relayedThrough(store) : options.feed;
   const jobs = options.jobs ? await JobQueue.open(store) : undefined;
   if (options.jobs === "queue and worker") await jobs?.work({ name: "worker-in-test" });
   const app = await buildServer({
-    auth: { store, csrfSecret: newCsrfSecret(), feed: options.feed },
+    auth: { store, csrfSecret: newCsrfSecret(), feed },
     jobs,
     ...options.server,
   });
@@ -84,6 +88,7 @@ export async function studioUnderTest(
     store,
     projectId: project.id,
     accountId: (who) => ids.get(who)!,
+    openStoreClient: () => opened.openClient(),
     jobs,
     async signIn(who) {
       const response = await app.inject({
@@ -101,6 +106,7 @@ export async function studioUnderTest(
     async close() {
       await app.close();
       await jobs?.stop(5_000);
+      await feed?.close();
       await opened.cleanup();
     },
   };

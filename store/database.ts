@@ -23,6 +23,13 @@ export interface StoreDriver {
   readonly kind: "pglite" | "postgres";
   readonly db: StoreDatabase;
   readonly connection: StoreConnection;
+  /** NOTIFY `channel` with `payload`, delivered when (and if) the caller's work commits. */
+  notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Calls `handler` with every payload NOTIFY sends on `channel`, from any connection;
+   * returns what stops it.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   scriptTransaction<T>(work: (session: ScriptSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ import {
 } from "./audit.ts";
 import type { BlobContent, BlobStore, StoredBlob } from "./blob-store.ts";
 import type { StoreConnection, StoreDatabase, StoreDriver } from "./database.ts";
+import { decodeEvent, EVENTS_CHANNEL, encodeEvent, type ProjectEvent } from "./events.ts";
 import {
   type BlobCheck,
   checkBlobs,
@@ -268,6 +269,19 @@ export class Store {
 
   jobState(jobId: string): Promise<JobState | undefined> {
     return jobState(this.db, jobId);
+  }
+
+  /** Tells everyone listening (every server process) about a change to a project. */
+  publishEvent(event: ProjectEvent): Promise<void> {
+    return this.#driver.notify(EVENTS_CHANNEL, encodeEvent(event));
+  }
+
+  /** Hears every project event any process publishes; returns what stops it. */
+  onEvents(handler: (event: ProjectEvent) => void): Promise<() => Promise<void>> {
+    return this.#driver.listen(EVENTS_CHANNEL, (payload) => {
+      const event = decodeEvent(payload);
+      if (event) handler(event);
+    });
   }
 
   /** The database connection itself, for the job queue (pg-boss), which brings its own SQL. */

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { fromPglite, type JobWithMetadata, PgBoss } from "pg-boss";
 import { isControlRoomError } from "../../music/errors.ts";
 import type { JobRecord } from "../../store/jobs.ts";
-import { JOB_KINDS, type JobKind } from "../../store/schema.ts";
+import { JOB_KINDS, type JobKind, type JobState } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
 import type { JobRequest } from "../requests.ts";
 import { type JobContext, runJob } from "./run-job.ts";
@@ -116,6 +116,7 @@ export class JobQueue {
     });
     const queued: QueuedJob = { jobId: job.id, projectId };
     await this.#boss.send(request.kind, queued, { id: job.id });
+    this.#announce(job, "queued", 0, "");
     return job;
   }
 
@@ -126,6 +127,7 @@ export class JobQueue {
   async cancel(projectId: string, jobId: string): Promise<JobRecord> {
     const job = await this.#store.cancelJob(projectId, jobId);
     await this.#boss.cancel(job.kind, job.id);
+    this.#announce(job, "cancelled", job.progress, "cancelled");
     return job;
   }
 
@@ -146,9 +148,11 @@ export class JobQueue {
       );
     }
     await this.#boss.work<QueuedJob>(ABANDONED, { pollingIntervalSeconds: 2 }, async ([queued]) => {
-      const { jobId } = queued.data;
+      const { jobId, projectId } = queued.data;
       const error = "the workers running it stopped answering on every attempt";
       await this.#store.abandonJob(jobId, error);
+      const job = await this.#store.findJob(projectId, jobId);
+      if (job) this.#announce(job, job.state, job.progress, job.stage);
       options.onEvent?.({ type: "finished", jobId, attempt: 0, outcome: "failed", error });
     });
   }
@@ -165,6 +169,9 @@ export class JobQueue {
     const job = await store.findJob(projectId, jobId);
     if (!job || job.kind !== kind) return;
     if (!(await store.startJobRun(jobId, attempt, worker))) return;
+    const announce = (state: JobState, progress: number, stage: string) =>
+      this.#announce(job, state, progress, stage);
+    announce("running", 0, "starting");
     onEvent?.({ type: "started", job, attempt });
     let lastReport = 0;
     const context: JobContext = {
@@ -176,15 +183,18 @@ export class JobQueue {
         lastReport = now;
         onEvent?.({ type: "progress", jobId, progress: fraction, stage });
         store.reportJobProgress(jobId, fraction, stage).catch(() => {});
+        announce("running", fraction, stage);
       },
     };
     try {
       const result = await runJob(store, job, context);
       await store.finishJobRun(jobId, attempt, { outcome: "done", result });
+      announce("done", 1, "done");
       onEvent?.({ type: "finished", jobId, attempt, outcome: "done" });
     } catch (error) {
       if ((await store.jobState(jobId)) === "cancelled") {
         await store.finishJobRun(jobId, attempt, { outcome: "cancelled" });
+        announce("cancelled", 0, "cancelled");
         onEvent?.({ type: "finished", jobId, attempt, outcome: "cancelled" });
         return;
       }
@@ -193,9 +203,30 @@ export class JobQueue {
       // anything else is tried again, on whichever worker takes it.
       const final = isControlRoomError(error) || queued.retryCount >= queued.retryLimit;
       await store.finishJobRun(jobId, attempt, { outcome: "failed", error: message, final });
+      announce(final ? "failed" : "queued", 0, final ? "failed" : "waiting to try again");
       onEvent?.({ type: "finished", jobId, attempt, outcome: "failed", error: message });
       if (!final) throw error;
     }
+  }
+
+  /** Everyone watching the project hears how the job goes (the studio's change feed). */
+  #announce(
+    job: Pick<JobRecord, "id" | "projectId" | "kind">,
+    state: JobState,
+    progress: number,
+    stage: string,
+  ): void {
+    this.#store
+      .publishEvent({
+        type: "job",
+        projectId: job.projectId,
+        jobId: job.id,
+        kind: job.kind,
+        state,
+        progress,
+        stage,
+      })
+      .catch(() => {});
   }
 
   /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), and disconnects. */

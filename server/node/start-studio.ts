@@ -40,15 +40,17 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const env = options.env ?? process.env;
   const store = await openStore(storeOptionsFromEnv(env, options.dataDir));
   let jobs: JobQueue | undefined;
+  let feed: ChangeFeed | undefined;
   try {
     const owner = await ensureOwner(store, env.CONTROLROOM_OWNER_EMAIL ?? OWNER_EMAIL);
     await seedDemo(store, owner.accountId);
+    feed = await ChangeFeed.relayedThrough(store);
     jobs = await JobQueue.open(store);
     const workers = options.workers ?? 1;
     if (workers > 0) await jobs.work({ concurrency: workers });
     const app = await buildServer({
       jobs,
-      auth: { store, csrfSecret: newCsrfSecret(), feed: new ChangeFeed() },
+      auth: { store, csrfSecret: newCsrfSecret(), feed },
       logger: options.logger ?? false,
       ready: async () => {
         await store.db.execute(sql`select 1`);
@@ -67,11 +69,13 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       close: async () => {
         await app.close();
         await jobs?.stop();
+        await feed?.close();
         await store.close();
       },
     };
   } catch (error) {
     await jobs?.stop().catch(() => {});
+    await feed?.close().catch(() => {});
     await store.close();
     throw error;
   }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzleNodePostgres } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { Pool } from "pg";
+import { Client, Pool } from "pg";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { BlobStore } from "../blob-store.ts";
 import type { ScriptSession, StoreDriver } from "../database.ts";
@@ -98,6 +98,10 @@ async function openPglite(dir: string): Promise<StoreDriver> {
     kind: "pglite",
     db,
     connection: { kind: "pglite", client },
+    notify: async (channel, payload) => {
+      await client.query("SELECT pg_notify($1, $2)", [channel, payload]);
+    },
+    listen: (channel, handler) => client.listen(channel, handler),
     scriptTransaction: (work) =>
       client.transaction((tx) =>
         work({
@@ -126,6 +130,38 @@ export function describeDatabaseUrl(databaseUrl: string): string {
   }
 }
 
+/**
+ * LISTEN on a connection of its own (a pooled one would lose it to the next query), opened
+ * again a second after it drops, until the returned function stops it.
+ */
+async function listenOnServer(
+  databaseUrl: string,
+  channel: string,
+  handler: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  let client: Client | undefined;
+  let stopped = false;
+  const connect = async () => {
+    const next = new Client({ connectionString: databaseUrl });
+    next.on("notification", (message) => {
+      if (message.channel === channel && message.payload !== undefined) handler(message.payload);
+    });
+    next.on("error", () => {
+      next.end().catch(() => {});
+      if (!stopped) setTimeout(() => connect().catch(() => {}), 1000).unref();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+    client = next;
+    if (stopped) await next.end();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
+  };
+}
+
 async function openPostgres(databaseUrl: string): Promise<StoreDriver> {
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
   // An idle connection the server closes must not take the process down; the next query
@@ -147,6 +183,10 @@ async function openPostgres(databaseUrl: string): Promise<StoreDriver> {
     kind: "postgres",
     db,
     connection: { kind: "postgres", pool, databaseUrl },
+    notify: async (channel, payload) => {
+      await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+    },
+    listen: (channel, handler) => listenOnServer(databaseUrl, channel, handler),
     async scriptTransaction<T>(work: (session: ScriptSession) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

@@ -1,0 +1,53 @@
+import type { JobKind, JobState } from "./schema.ts";
+
+/**
+ * What happens to a project that people connected to it are told at once: a committed save
+ * (or restore), and a job's progress. Events go through the database (PostgreSQL's
+ * NOTIFY, which PGlite has too), so every server process hears every save and every
+ * worker's progress, wherever they were made.
+ */
+export type ProjectEvent =
+  | {
+      type: "revision";
+      projectId: string;
+      revision: number;
+      author: string;
+      operations: number;
+      /** Set when the revision restores an older one. */
+      restoredFrom?: number;
+    }
+  | {
+      type: "job";
+      projectId: string;
+      jobId: string;
+      kind: JobKind;
+      state: JobState;
+      progress: number;
+      stage: string;
+    };
+
+export const EVENTS_CHANNEL = "controlroom_events";
+
+/** NOTIFY payloads are limited to 8000 bytes; an event is a few hundred. */
+const MAX_PAYLOAD = 7_900;
+
+export function encodeEvent(event: ProjectEvent): string {
+  const payload = JSON.stringify(event);
+  if (payload.length > MAX_PAYLOAD) {
+    throw new Error(`a ${event.type} event of ${payload.length} bytes is too big to announce`);
+  }
+  return payload;
+}
+
+/** The event in a notification's payload, or undefined for anything else on the channel. */
+export function decodeEvent(payload: string): ProjectEvent | undefined {
+  try {
+    const event = JSON.parse(payload) as ProjectEvent;
+    return typeof event?.projectId === "string" &&
+      (event.type === "revision" || event.type === "job")
+      ? event
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -36,6 +36,14 @@ async function listenOn(app: Awaited<ReturnType<typeof buildServer>>): Promise<s
 
 const signIn = (who: string) => studio.signIn(who);
 
+/** POSTs JSON to one of the project's routes on the first server, as `who`. */
+const post = (who: { cookie: string; csrf: string }, route: string, body: object) =>
+  fetch(`http://${base}/api/projects/${projectId}/${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: who.cookie, "x-csrf-token": who.csrf },
+    body: JSON.stringify(body),
+  });
+
 /** Opens the project's feed as `cookie` and collects its messages, or its close code. */
 function listen(
   cookie: string,
@@ -66,17 +74,9 @@ describe("the change feed", () => {
     const b = await listen(engineer.cookie);
     const c = await listen(outsider.cookie);
     expect(await c.closed).toBe(4404);
-    const saved = await fetch(`http://${base}/api/projects/${projectId}/revisions`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        cookie: producer.cookie,
-        "x-csrf-token": producer.csrf,
-      },
-      body: JSON.stringify({
-        baseRevision: 1,
-        operations: [{ type: "chord.add", chord: { tick: 0, symbol: "Am" } }],
-      }),
+    const saved = await post(producer, "revisions", {
+      baseRevision: 1,
+      operations: [{ type: "chord.add", chord: { tick: 0, symbol: "Am" } }],
     });
     expect(saved.status).toBe(200);
     await expect
@@ -102,17 +102,9 @@ describe("the change feed", () => {
     const producer = await signIn("producer");
     const there = await listen(producer.cookie, elsewhere);
     const revision = (await studio.store.findProject(projectId))!.currentRevision;
-    const saved = await fetch(`http://${base}/api/projects/${projectId}/revisions`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        cookie: producer.cookie,
-        "x-csrf-token": producer.csrf,
-      },
-      body: JSON.stringify({
-        baseRevision: revision,
-        operations: [{ type: "chord.add", chord: { tick: 960, symbol: "F" } }],
-      }),
+    const saved = await post(producer, "revisions", {
+      baseRevision: revision,
+      operations: [{ type: "chord.add", chord: { tick: 960, symbol: "F" } }],
     });
     expect(saved.status).toBe(200);
     await expect.poll(() => there.messages.length, { timeout: 2000 }).toBe(2);
@@ -122,15 +114,7 @@ describe("the change feed", () => {
   it("tells listeners how a job goes, from queued to done", async () => {
     const engineer = await signIn("engineer");
     const listener = await listen(engineer.cookie);
-    const started = await fetch(`http://${base}/api/projects/${projectId}/jobs`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        cookie: engineer.cookie,
-        "x-csrf-token": engineer.csrf,
-      },
-      body: JSON.stringify({ kind: "render", endSeconds: 1 }),
-    });
+    const started = await post(engineer, "jobs", { kind: "render", endSeconds: 1 });
     expect(started.status).toBe(201);
     const { id } = (await started.json()) as { id: string };
     const states = () =>

@@ -106,7 +106,7 @@ export async function sniffUpload(
     head.push(next.value);
     headBytes += next.value.byteLength;
   }
-  const detected = await fileTypeFromBuffer(concat(head, headBytes));
+  const detected = await fileTypeFromBuffer(Buffer.concat(head, headBytes));
   const rest: AsyncIterable<Uint8Array> = {
     async *[Symbol.asyncIterator]() {
       yield* head;
@@ -140,15 +140,4 @@ function notAudio(name: string, why: string): ControlRoomError {
     `${name}: ${why}; audio files must be ${Object.values(AUDIO_FORMATS).join(", ")}, named for their format`,
     name,
   );
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
 }

@@ -35,10 +35,7 @@ runs its jobs itself (controlroom serve --workers N).
     await queue.work({
       name,
       concurrency: optionalInteger(values.concurrency, "--concurrency", 1, 64) ?? 1,
-      onEvent: (event) => {
-        const line = describe(event);
-        if (line) console.log(line);
-      },
+      onEvent: (event) => console.log(describe(event)),
     });
     const where = options.databaseUrl
       ? describeDatabaseUrl(options.databaseUrl)
@@ -55,14 +52,9 @@ runs its jobs itself (controlroom serve --workers N).
   },
 };
 
-/** One log line per job start and end; progress is in the job's row, for the studio to show. */
-function describe(event: WorkerEvent): string | undefined {
-  switch (event.type) {
-    case "started":
-      return `job ${event.job.id} ${event.job.kind}: started (attempt ${event.attempt})`;
-    case "finished":
-      return `job ${event.jobId}: ${event.outcome}${event.error ? `: ${event.error}` : ""}`;
-    default:
-      return undefined;
-  }
+/** One log line per job start and end; progress goes to the job's row and the change feed. */
+function describe(event: WorkerEvent): string {
+  return event.type === "started"
+    ? `job ${event.job.id} ${event.job.kind}: started (attempt ${event.attempt})`
+    : `job ${event.jobId}: ${event.outcome}${event.error ? `: ${event.error}` : ""}`;
 }

@@ -75,7 +75,8 @@ for (const database of testDatabases) {
       expect(analysis.state).toBe("done");
       const report = (analysis.result as { report: { loudness: { integratedLufs: number } } })
         .report;
-      expect(report.loudness.integratedLufs).toBeCloseTo(-14, 0);
+      // The analysis reads the master within the ±0.3 LU every profile is mastered to.
+      expect(Math.abs(report.loudness.integratedLufs - -14)).toBeLessThanOrEqual(0.3);
       expect(await store.findFile(project.id, `jobs/${analysis.id}/analysis.json`)).toBeDefined();
     }, 300_000);
 

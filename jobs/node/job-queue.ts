@@ -49,7 +49,6 @@ export interface WorkOptions {
 
 export type WorkerEvent =
   | { type: "started"; job: JobRecord; attempt: number }
-  | { type: "progress"; jobId: string; progress: number; stage: string }
   | {
       type: "finished";
       jobId: string;
@@ -181,7 +180,6 @@ export class JobQueue {
         const now = Date.now();
         if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
         lastReport = now;
-        onEvent?.({ type: "progress", jobId, progress: fraction, stage });
         store.reportJobProgress(jobId, fraction, stage).catch(() => {});
         announce("running", fraction, stage);
       },

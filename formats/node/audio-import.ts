@@ -2,7 +2,8 @@ import { copyFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { AudioSource } from "../../music/project.ts";
-import { decodeAudioFile, isWavFile } from "./decode-file.ts";
+import { AiffFileReader } from "./aiff-file.ts";
+import { audioCodecOf, decodeAudioFile, isWavFile } from "./decode-file.ts";
 import { openAudioFileWriter } from "./open-writer.ts";
 import { temporaryPath } from "./pending-file.ts";
 import { freeAudioName } from "./project-folder.ts";
@@ -50,11 +51,15 @@ export async function decodeToWav(file: string, workDir: string): Promise<string
   return target;
 }
 
-/** Decodes a compressed file into a 32-bit float WAV at its own rate. */
+/** Frames an AIFF is converted in: a bounded buffer, whatever the length of the take. */
+const AIFF_BLOCK_FRAMES = 65_536;
+
+/** Decodes a compressed file or an AIFF into a 32-bit float WAV at its own rate. */
 async function writeDecodedWav(
   file: string,
   target: string,
 ): Promise<{ sampleRate: number; channels: number; frames: number }> {
+  if ((await audioCodecOf(file)) === "aiff") return writeAiffAsWav(file, target);
   const decoded = await decodeAudioFile(file);
   checkChannels(path.basename(file), decoded.channels.length);
   const writer = await openAudioFileWriter(target, {
@@ -75,6 +80,39 @@ async function writeDecodedWav(
     channels: decoded.channels.length,
     frames: decoded.channels[0].length,
   };
+}
+
+/** An AIFF streamed block by block into a 32-bit float WAV: samples unchanged, order swapped. */
+async function writeAiffAsWav(
+  file: string,
+  target: string,
+): Promise<{ sampleRate: number; channels: number; frames: number }> {
+  const reader = AiffFileReader.open(file);
+  try {
+    const { sampleRate, channels, frames } = reader.info;
+    checkChannels(path.basename(file), channels);
+    const writer = await openAudioFileWriter(target, {
+      format: "wav",
+      bitDepth: "32f",
+      sampleRate,
+      channels,
+    });
+    try {
+      const block = Array.from({ length: channels }, () => new Float32Array(AIFF_BLOCK_FRAMES));
+      for (let at = 0; at < frames; at += AIFF_BLOCK_FRAMES) {
+        const n = Math.min(AIFF_BLOCK_FRAMES, frames - at);
+        reader.readFrames(at, n, block, 0);
+        await writer.write(block, 0, n);
+      }
+      await writer.commit();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    return { sampleRate, channels, frames };
+  } finally {
+    reader.close();
+  }
 }
 
 function checkChannels(name: string, channels: number): void {

@@ -2,11 +2,13 @@ import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import decode from "audio-decode";
 import { ControlRoomError } from "../../music/errors.ts";
+import { isAiffStart } from "../aiff/header.ts";
 import { flacPromisedSamples, mpegPromisedSamples, startsMpegStream } from "../stream-headers.ts";
+import { AiffFileReader } from "./aiff-file.ts";
 import { fileError } from "./pending-file.ts";
 import { WavFileReader } from "./wav-file.ts";
 
-export type DecodedCodec = "wav" | "mp3" | "flac" | "vorbis" | "opus";
+export type DecodedCodec = "wav" | "aiff" | "mp3" | "flac" | "vorbis" | "opus";
 
 export interface DecodedAudio {
   sampleRate: number;
@@ -30,11 +32,12 @@ export async function decodeAudioFile(path: string): Promise<DecodedAudio> {
   if (codec === null) {
     throw new ControlRoomError(
       "E_AUDIO_UNSUPPORTED",
-      `${fileName} is not an audio file Control Room can read; it reads WAV, MP3, FLAC, Ogg Vorbis and Opus`,
+      `${fileName} is not an audio file Control Room can read; it reads WAV, AIFF, MP3, FLAC, Ogg Vorbis and Opus`,
       fileName,
     );
   }
   if (codec === "wav") return decodeWav(path);
+  if (codec === "aiff") return decodeAiff(path);
 
   let bytes: Uint8Array;
   try {
@@ -132,12 +135,29 @@ function decodeWav(path: string): DecodedAudio {
   }
 }
 
+function decodeAiff(path: string): DecodedAudio {
+  const reader = AiffFileReader.open(path);
+  try {
+    const { channels, frames, sampleRate } = reader.info;
+    const out = Array.from({ length: channels }, () => new Float32Array(frames));
+    reader.readFrames(0, frames, out, 0);
+    return { sampleRate, channels: out, codec: "aiff" };
+  } finally {
+    reader.close();
+  }
+}
+
 /**
  * Whether a file is RIFF/RF64/BW64 WAVE, told from its first bytes, never its name: the one
  * test every reader uses to choose between streaming a WAV and decoding the file whole.
  */
 export async function isWavFile(path: string): Promise<boolean> {
   return (await sniffCodec(path, basename(path))) === "wav";
+}
+
+/** The codec a file's first bytes show, or null when it is none Control Room reads. */
+export async function audioCodecOf(path: string): Promise<DecodedCodec | null> {
+  return sniffCodec(path, basename(path));
 }
 
 async function sniffCodec(path: string, fileName: string): Promise<DecodedCodec | null> {
@@ -179,6 +199,7 @@ function codecFromSignature(b: Uint8Array): DecodedCodec | "id3" | null {
   ) {
     return "wav";
   }
+  if (isAiffStart(b)) return "aiff";
   if (text(0, 4) === "fLaC") return "flac";
   if (text(0, 3) === "ID3") return "id3";
   if (startsMpegStream(b, 0)) return "mp3";

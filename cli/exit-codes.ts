@@ -36,6 +36,7 @@ const BY_PREFIX: [string, number][] = [
   ["E_OPERATION", EXIT.project],
   ["E_CLIP", EXIT.project],
   ["E_WAV", EXIT.audio],
+  ["E_AIFF", EXIT.audio],
   ["E_AUDIO", EXIT.audio],
   ["E_SOURCE", EXIT.audio],
   ["E_FILE_WRITE", EXIT.output],

@@ -57,13 +57,96 @@ for (const database of testDatabases) {
       expect(await store.checkBlobs()).toMatchObject({ missing: [] });
     });
 
-    it("points a name at new bytes when the file is saved again, keeping the old blob", async () => {
+    it("never points a name at other bytes, and takes the same bytes again as a no-op", async () => {
       const first = text(`first ${project.id}`);
       const second = text(`second ${project.id}`);
       await store.putFile(project.id, "audio/bass.wav", first, { mediaType: "audio/wav" });
-      await store.putFile(project.id, "audio/bass.wav", second, { mediaType: "audio/wav" });
-      expect((await store.findFile(project.id, "audio/bass.wav"))?.sha256).toBe(sha256(second));
-      expect(await store.blobs.has(sha256(first))).toBe(true);
+      const again = await store.putFile(project.id, "audio/bass.wav", first, {
+        mediaType: "audio/wav",
+      });
+      expect(again.sha256).toBe(sha256(first));
+      const error = await refusal(
+        store.putFile(project.id, "audio/bass.wav", second, { mediaType: "audio/wav" }),
+      );
+      expect(error).toMatchObject({ code: "E_FILE_EXISTS", subject: "audio/bass.wav" });
+      expect((await store.findFile(project.id, "audio/bass.wav"))?.sha256).toBe(sha256(first));
+    });
+
+    it("keeps what an audio file holds with its blob, and lists it", async () => {
+      const audio = {
+        codec: "wav",
+        sampleRate: 44_100,
+        channels: 2,
+        frames: 88_200,
+        durationSeconds: 2,
+      };
+      await store.putFile(project.id, "audio/keys.wav", text(`keys ${project.id}`), {
+        mediaType: "audio/wav",
+        audio,
+      });
+      await store.putFile(project.id, "notes.txt", text("notes"), { mediaType: "text/plain" });
+      expect(await store.findFile(project.id, "audio/keys.wav")).toMatchObject({ audio });
+      expect(await store.findFile(project.id, "notes.txt")).toMatchObject({ audio: null });
+    });
+
+    it("deletes a file no revision plays, and keeps one that any revision ever played", async () => {
+      await store.putFile(project.id, "audio/spare.wav", text(`spare ${project.id}`), {
+        mediaType: "audio/wav",
+      });
+      await store.putFile(project.id, "audio/lead.wav", text(`lead ${project.id}`), {
+        mediaType: "audio/wav",
+      });
+      const played = {
+        ...firstDocument(),
+        sources: [
+          { id: "lead", file: "audio/lead.wav", sampleRate: 48_000, channels: 1, frames: 10 },
+        ],
+      };
+      await store.saveRevision(project.id, {
+        baseRevision: 1,
+        author: producer.id,
+        document: played,
+        operations: [],
+      });
+      // Revision 3 no longer plays it; revision 2 still does, forever.
+      await store.saveRevision(project.id, {
+        baseRevision: 2,
+        author: producer.id,
+        document: firstDocument(),
+        operations: [],
+      });
+      const inUse = await refusal(store.deleteFile(project.id, "audio/lead.wav"));
+      expect(inUse).toMatchObject({ code: "E_FILE_IN_USE", subject: "audio/lead.wav" });
+      expect(inUse.message).toContain("revision 2");
+      await store.deleteFile(project.id, "audio/spare.wav");
+      expect((await store.listFiles(project.id)).map((f) => f.name)).toEqual(["audio/lead.wav"]);
+      const gone = await refusal(store.deleteFile(project.id, "audio/spare.wav"));
+      expect(gone.code).toBe("E_FILE_NOT_FOUND");
+    });
+
+    it("counts distinct bytes against the quota, refusing what would pass it", async () => {
+      const take = text(`a take of 30 bytes ${project.id}`.slice(0, 30));
+      await store.putFile(project.id, "audio/a.wav", take, {
+        mediaType: "audio/wav",
+        quotaBytes: 40,
+      });
+      // The same bytes under another name cost nothing more.
+      await store.putFile(project.id, "audio/b.wav", take, {
+        mediaType: "audio/wav",
+        quotaBytes: 40,
+      });
+      expect(await store.storageUsed(project.id)).toBe(30);
+      const error = await refusal(
+        store.putFile(project.id, "audio/c.wav", text("x".repeat(11)), {
+          mediaType: "audio/wav",
+          quotaBytes: 40,
+        }),
+      );
+      expect(error).toMatchObject({ code: "E_QUOTA_EXCEEDED", subject: "audio/c.wav" });
+      expect(error.message).toBe(
+        "audio/c.wav needs 11 bytes, but the project uses 30 bytes of its 40 bytes quota (10 bytes free); nothing was kept",
+      );
+      expect(await store.findFile(project.id, "audio/c.wav")).toBeUndefined();
     });
 
     it("refuses an upload that does not match its hash, recording nothing", async () => {

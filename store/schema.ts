@@ -90,6 +90,26 @@ export const blobs = pgTable("blobs", {
   createdAt: createdAt(),
 });
 
+/** What an audio blob holds, found when it was uploaded (0005_files.sql). */
+export const blobAudio = pgTable("blob_audio", {
+  sha256: text("sha256").primaryKey(),
+  codec: text("codec").notNull(),
+  sampleRate: integer("sample_rate").notNull(),
+  channels: integer("channels").notNull(),
+  frames: bigint("frames", { mode: "number" }).notNull(),
+});
+
+/** Every file name a revision refers to, with the first that did; filled by a trigger. */
+export const fileReferences = pgTable(
+  "file_references",
+  {
+    projectId: uuid("project_id").notNull(),
+    name: text("name").notNull(),
+    firstRevision: integer("first_revision").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.name] })],
+);
+
 export const projectFiles = pgTable(
   "project_files",
   {
@@ -152,6 +172,8 @@ export const tables = {
   invitations,
   revisions,
   blobs,
+  blobAudio,
+  fileReferences,
   projectFiles,
   auditLog,
   jobs,

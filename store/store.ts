@@ -18,10 +18,12 @@ import { decodeEvent, EVENTS_CHANNEL, encodeEvent, type ProjectEvent } from "./e
 import {
   type BlobCheck,
   checkBlobs,
+  deleteProjectFile,
   findProjectFile,
   listProjectFiles,
   type ProjectFile,
   type PutFileOptions,
+  projectStorageUsed,
   putBlob,
   putProjectFile,
 } from "./files.ts";
@@ -229,6 +231,20 @@ export class Store {
 
   findFile(projectId: string, name: string): Promise<ProjectFile | undefined> {
     return findProjectFile(this.db, projectId, name);
+  }
+
+  /** Removes a file nothing refers to; E_FILE_IN_USE / E_FILE_READ_ONLY otherwise. */
+  deleteFile(
+    projectId: string,
+    name: string,
+    audit?: (file: ProjectFile) => AuditRecord,
+  ): Promise<ProjectFile> {
+    return deleteProjectFile(this.db, projectId, name, audit);
+  }
+
+  /** Bytes of the distinct blobs the project's files name, what its quota counts. */
+  storageUsed(projectId: string): Promise<number> {
+    return projectStorageUsed(this.db, projectId);
   }
 
   createJob(job: NewJob): Promise<JobRecord> {

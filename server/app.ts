@@ -14,6 +14,7 @@ import type { JobQueue } from "../jobs/node/job-queue.ts";
 import { isControlRoomError } from "../music/errors.ts";
 import type { AuthContext } from "./auth.ts";
 import { type ErrorBody, errorBody, statusFor } from "./http-errors.ts";
+import { describeAccess, installAccessCheck } from "./route-access.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { jobRoutes } from "./routes/jobs.ts";
@@ -104,7 +105,19 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         version: options.version ?? "0.1.0",
       },
     },
-    transform: jsonSchemaTransform,
+    // Each operation shows the access its route declared, as the check enforces it.
+    transform: (input) => {
+      const transformed = jsonSchemaTransform(input);
+      const access = input.route.config?.access;
+      if (access === undefined) return transformed;
+      return {
+        ...transformed,
+        schema: {
+          ...transformed.schema,
+          "x-permission": describeAccess(access),
+        } as typeof transformed.schema,
+      };
+    },
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
@@ -131,6 +144,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     },
   );
   if (options.auth) {
+    installAccessCheck(app, options.auth);
     sessionRoutes(app, options.auth);
     projectRoutes(app, options.auth);
     fileRoutes(app, options.auth, { uploadLimit: options.uploadLimit ?? UPLOAD_LIMIT });

@@ -13,6 +13,7 @@ export interface Account {
   email: string;
   displayName: string;
   passwordHash: string;
+  studioOwner: boolean;
   createdAt: Date;
 }
 
@@ -20,6 +21,8 @@ export interface NewAccount {
   email: string;
   displayName: string;
   passwordHash: string;
+  /** The studio's owner, who keeps the accounts: the account the first start makes. */
+  studioOwner?: boolean;
 }
 
 /** Emails are kept in lower case, so one address is one account however it is typed. */
@@ -40,7 +43,12 @@ export async function createAccount(db: StoreDatabase, account: NewAccount): Pro
   try {
     const [row] = await db
       .insert(accounts)
-      .values({ email, displayName, passwordHash: account.passwordHash })
+      .values({
+        email,
+        displayName,
+        passwordHash: account.passwordHash,
+        studioOwner: account.studioOwner ?? false,
+      })
       .returning();
     return row;
   } catch (error) {
@@ -72,4 +80,13 @@ export async function findAccount(db: StoreDatabase, id: string): Promise<Accoun
     .from(accounts)
     .where(eq(accounts.id, checkId(id, "accountId")));
   return row;
+}
+
+/** Whether the account is the studio's owner. */
+export async function isStudioOwner(db: StoreDatabase, id: string): Promise<boolean> {
+  const [row] = await db
+    .select({ studioOwner: accounts.studioOwner })
+    .from(accounts)
+    .where(eq(accounts.id, checkId(id, "accountId")));
+  return row?.studioOwner === true;
 }

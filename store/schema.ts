@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   integer,
   jsonb,
   pgTable,
@@ -25,6 +26,8 @@ export const accounts = pgTable("accounts", {
   email: text("email").notNull(),
   displayName: text("display_name").notNull(),
   passwordHash: text("password_hash").notNull(),
+  /** The studio's owner, who keeps the accounts (the first start makes them). */
+  studioOwner: boolean("studio_owner").notNull().default(false),
   createdAt: createdAt(),
 });
 

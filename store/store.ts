@@ -3,6 +3,7 @@ import {
   createAccount,
   findAccount,
   findAccountByEmail,
+  isStudioOwner,
   type NewAccount,
 } from "./accounts.ts";
 import {
@@ -99,6 +100,10 @@ export class Store {
 
   findAccountByEmail(email: string): Promise<Account | undefined> {
     return findAccountByEmail(this.db, email);
+  }
+
+  isStudioOwner(accountId: string): Promise<boolean> {
+    return isStudioOwner(this.db, accountId);
   }
 
   createProject(project: NewProject): Promise<ProjectRecord> {

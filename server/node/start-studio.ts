@@ -1,4 +1,4 @@
-import { count, sql } from "drizzle-orm";
+import { count, desc, sql } from "drizzle-orm";
 import { newCsrfSecret } from "../../accounts/csrf.ts";
 import { firstStartOwner, signInInstructions } from "../../accounts/owner.ts";
 import { hashPassword } from "../../accounts/passwords.ts";
@@ -87,7 +87,11 @@ async function ensureOwner(
 ): Promise<{ accountId: string; created: ReturnType<typeof firstStartOwner> | null }> {
   const [{ n }] = await store.db.select({ n: count() }).from(accounts);
   if (n > 0) {
-    const [first] = await store.db.select({ id: accounts.id }).from(accounts).limit(1);
+    const [first] = await store.db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .orderBy(desc(accounts.studioOwner), accounts.createdAt)
+      .limit(1);
     return { accountId: first.id, created: null };
   }
   const owner = firstStartOwner({ email });
@@ -95,6 +99,7 @@ async function ensureOwner(
     email: owner.email,
     displayName: "Owner",
     passwordHash: await hashPassword(owner.password),
+    studioOwner: true,
   });
   return { accountId: account.id, created: owner };
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AuthContext } from "../auth.ts";
-import { projectAccess } from "../project-access.ts";
 
 const Entry = z.object({
   id: z.number(),
@@ -20,7 +19,9 @@ export function auditRoutes(app: FastifyInstance, context: AuthContext): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     "/api/projects/:projectId/audit",
     {
+      config: { access: { project: "audit.read" } },
       schema: {
+        summary: "Read the audit log",
         description:
           "Who changed what in the project, newest first; `before` (an entry's id) pages further back.",
         params: z.strictObject({ projectId: z.string() }),
@@ -36,7 +37,6 @@ export function auditRoutes(app: FastifyInstance, context: AuthContext): void {
     async (request) => {
       const { projectId } = request.params;
       const { limit, before } = request.query;
-      await projectAccess(request, context, projectId, ["audit.read"]);
       const entries = await context.store.listAudit(projectId, { limit, before });
       return {
         entries: entries.map(({ projectId: _, ...entry }) => ({

@@ -5,7 +5,7 @@ import { ControlRoomError, isControlRoomError } from "../../music/errors.ts";
 import { checkFileName } from "../../store/files.ts";
 import { auditOf } from "../audit.ts";
 import type { AuthContext } from "../auth.ts";
-import { projectAccess } from "../project-access.ts";
+import { caller } from "../route-access.ts";
 import { limitUpload, sniffUpload, uploadTooLarge } from "../uploads.ts";
 
 const Params = z.strictObject({ projectId: z.string() });
@@ -42,7 +42,9 @@ export function fileRoutes(
     route.get(
       "/api/projects/:projectId/files",
       {
+        config: { access: { project: "files.read" } },
         schema: {
+          summary: "List the files",
           description: "The project's files: name, SHA-256, size and type.",
           params: Params,
           response: {
@@ -54,7 +56,6 @@ export function fileRoutes(
       },
       async (request) => {
         const { projectId } = request.params;
-        await projectAccess(request, context, projectId, ["files.read"]);
         const files = await context.store.listFiles(projectId);
         return {
           files: files.map((file) => ({ ...file, updatedAt: file.updatedAt.toISOString() })),
@@ -65,14 +66,15 @@ export function fileRoutes(
     route.get(
       "/api/projects/:projectId/files/*",
       {
+        config: { access: { project: "files.read" } },
         schema: {
+          summary: "Download a file",
           description: "Downloads a file, streamed from the blob store, with its type and length.",
           params: FileParams,
         },
       },
       async (request, reply) => {
         const { projectId, "*": name } = request.params;
-        await projectAccess(request, context, projectId, ["files.read"]);
         checkFileName(name);
         const file = await context.store.findFile(projectId, name);
         if (!file) {
@@ -104,7 +106,9 @@ export function fileRoutes(
     route.put(
       "/api/projects/:projectId/files/*",
       {
+        config: { access: { project: "files.upload-take" } },
         schema: {
+          summary: "Upload a file",
           description: `Uploads a file: the request body is its bytes. With ${SHA256_HEADER} (hex) the bytes must hash to it. A name under audio/ or with an audio extension must be WAV, FLAC, MP3, Ogg or AIFF by its bytes (415 otherwise). Over the upload limit: 413, nothing kept.`,
           params: FileParams,
           headers: z.looseObject({
@@ -118,9 +122,7 @@ export function fileRoutes(
       },
       async (request, reply) => {
         const { projectId, "*": name } = request.params;
-        const { signedIn } = await projectAccess(request, context, projectId, [
-          "files.upload-take",
-        ]);
+        const signedIn = caller(request);
         checkFileName(name);
         const limit = options.uploadLimit;
         try {

@@ -7,7 +7,7 @@ import { ControlRoomError } from "../../music/errors.ts";
 import { checkFileName } from "../../store/files.ts";
 import { type JobRecord, jobNotFound } from "../../store/jobs.ts";
 import type { AuthContext } from "../auth.ts";
-import { projectAccess } from "../project-access.ts";
+import { caller } from "../route-access.ts";
 
 const Params = z.strictObject({ projectId: z.string() });
 const JobParams = z.strictObject({ projectId: z.string(), jobId: z.uuid() });
@@ -36,7 +36,9 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
   route.post(
     "/api/projects/:projectId/jobs",
     {
+      config: { access: { project: "jobs.run" } },
       schema: {
+        summary: "Start a job",
         description:
           "Starts a job: a render of a revision, a master of a project file to a delivery profile, or an analysis of a file. Results become project files under jobs/<id>/.",
         params: Params,
@@ -46,7 +48,7 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
     },
     async (request, reply) => {
       const { projectId } = request.params;
-      const { signedIn } = await projectAccess(request, context, projectId, ["jobs.run"]);
+      const signedIn = caller(request);
       const job = request.body;
       if (job.kind !== "render") {
         // A file that is not there is said now, not after the job has waited for a worker.
@@ -67,7 +69,9 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
   route.get(
     "/api/projects/:projectId/jobs",
     {
+      config: { access: { project: "jobs.read" } },
       schema: {
+        summary: "List the jobs",
         description: "The project's jobs, newest first, with their progress and results.",
         params: Params,
         response: { 200: z.object({ jobs: z.array(Job) }) },
@@ -75,7 +79,6 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
     },
     async (request) => {
       const { projectId } = request.params;
-      await projectAccess(request, context, projectId, ["jobs.read"]);
       return { jobs: (await store.listJobs(projectId)).map(show) };
     },
   );
@@ -83,7 +86,9 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
   route.get(
     "/api/projects/:projectId/jobs/:jobId",
     {
+      config: { access: { project: "jobs.read" } },
       schema: {
+        summary: "Watch a job",
         description: "One job, with each attempt a worker made at it.",
         params: JobParams,
         response: {
@@ -103,7 +108,6 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
     },
     async (request) => {
       const { projectId, jobId } = request.params;
-      await projectAccess(request, context, projectId, ["jobs.read"]);
       const job = await store.findJob(projectId, jobId);
       if (!job) throw jobNotFound(jobId);
       return { ...show(job), runs: await store.listJobRuns(jobId) };
@@ -113,7 +117,9 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
   route.post(
     "/api/projects/:projectId/jobs/:jobId/cancel",
     {
+      config: { access: { project: "jobs.run" } },
       schema: {
+        summary: "Cancel a job",
         description:
           "Cancels a queued or running job. A running job stops at its worker's next heartbeat (about a second) and keeps no result.",
         params: JobParams,
@@ -122,7 +128,6 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
     },
     async (request) => {
       const { projectId, jobId } = request.params;
-      await projectAccess(request, context, projectId, ["jobs.run"]);
       return show(await queue.cancel(projectId, jobId));
     },
   );

@@ -12,8 +12,8 @@ import { roleSchema } from "../../accounts/roles.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { Invitation } from "../../store/invitations.ts";
 import { auditOf } from "../audit.ts";
-import { type AuthContext, requireSignedIn } from "../auth.ts";
-import { projectAccess } from "../project-access.ts";
+import type { AuthContext } from "../auth.ts";
+import { caller, callerRole } from "../route-access.ts";
 
 const Params = z.strictObject({ projectId: z.string() });
 const MemberParams = z.strictObject({ projectId: z.string(), accountId: z.string() });
@@ -31,7 +31,9 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
   route.get(
     "/api/projects/:projectId/members",
     {
+      config: { access: { project: "members.read" } },
       schema: {
+        summary: "List the members",
         description: "Who is on the project, in which role.",
         params: Params,
         response: {
@@ -51,7 +53,6 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
     },
     async (request) => {
       const { projectId } = request.params;
-      await projectAccess(request, context, projectId, ["members.read"]);
       const members = await context.store.listMembers(projectId);
       return {
         members: members.map((member) => ({
@@ -65,7 +66,9 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
   route.post(
     "/api/projects/:projectId/invitations",
     {
+      config: { access: { project: "members.invite" } },
       schema: {
+        summary: "Invite someone",
         description:
           "Invites an email address in a role (not producer: promote a member instead). The answer carries the invitation's token, once; only its hash is kept.",
         params: Params,
@@ -87,9 +90,8 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
     async (request) => {
       const { projectId } = request.params;
       const { email, role } = request.body;
-      const { signedIn, role: inviterRole } = await projectAccess(request, context, projectId, [
-        "members.invite",
-      ]);
+      const signedIn = caller(request);
+      const inviterRole = callerRole(request);
       const invitee = await context.store.findAccountByEmail(email);
       const already = invitee && (await context.store.memberRole(projectId, invitee.id));
       if (already) {
@@ -126,7 +128,9 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
   route.post(
     "/api/invitations/accept",
     {
+      config: { access: "signed-in" },
       schema: {
+        summary: "Accept an invitation",
         description:
           "The signed-in account accepts an invitation sent to its email and joins the project in the invitation's role.",
         body: z.strictObject({ token: z.string().min(1).max(200) }),
@@ -136,7 +140,7 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
       },
     },
     async (request) => {
-      const signedIn = await requireSignedIn(request, context);
+      const signedIn = caller(request);
       const { token } = request.body;
       const at = now();
       const accepted = await context.store.acceptInvitation(
@@ -166,7 +170,9 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
   route.put(
     "/api/projects/:projectId/members/:accountId",
     {
+      config: { access: { project: "members.manage" } },
       schema: {
+        summary: "Change a member's role",
         description:
           "Gives a member another role. 409 when it would leave the project without a producer.",
         params: MemberParams,
@@ -179,7 +185,7 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
     async (request) => {
       const { projectId, accountId } = request.params;
       const { role } = request.body;
-      const { signedIn } = await projectAccess(request, context, projectId, ["members.manage"]);
+      const signedIn = caller(request);
       const previousRole = await context.store.changeMemberRole(
         projectId,
         accountId,
@@ -200,7 +206,9 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
   route.delete(
     "/api/projects/:projectId/members/:accountId",
     {
+      config: { access: { project: "members.manage" } },
       schema: {
+        summary: "Remove a member",
         description: "Takes someone off the project. 409 when they are its last producer.",
         params: MemberParams,
         response: { 200: Ok },
@@ -208,7 +216,7 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
     },
     async (request) => {
       const { projectId, accountId } = request.params;
-      const { signedIn } = await projectAccess(request, context, projectId, ["members.manage"]);
+      const signedIn = caller(request);
       await context.store.removeMember(projectId, accountId, (previous) =>
         auditOf(request, context, {
           actorId: signedIn.account.id,

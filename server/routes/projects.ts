@@ -1,14 +1,17 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type Action, roleSchema } from "../../accounts/roles.ts";
+import { roleSchema } from "../../accounts/roles.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { applyOperation, Operation } from "../../music/operations.ts";
 import { RevisionConflictError } from "../../store/revisions.ts";
 import { auditOf } from "../audit.ts";
-import { type AuthContext, requireSignedIn } from "../auth.ts";
+import type { AuthContext } from "../auth.ts";
+import { statusFor } from "../http-errors.ts";
 import { actionsFor } from "../operation-actions.ts";
-import { projectAccess } from "../project-access.ts";
+import { requireActions } from "../project-access.ts";
+import { caller, callerRole } from "../route-access.ts";
+import { checkSavedSources } from "../source-check.ts";
 
 const Params = z.strictObject({ projectId: z.string() });
 const RevisionParams = z.strictObject({
@@ -36,13 +39,12 @@ function conflict(reply: FastifyReply, error: unknown) {
 export function projectRoutes(app: FastifyInstance, context: AuthContext): void {
   const route = app.withTypeProvider<ZodTypeProvider>();
 
-  const access = (request: FastifyRequest, projectId: string, actions: Iterable<Action>) =>
-    projectAccess(request, context, projectId, actions);
-
   route.get(
     "/api/projects",
     {
+      config: { access: "signed-in" },
       schema: {
+        summary: "List your projects",
         description: "The projects you are on, with your role on each.",
         response: {
           200: z.object({
@@ -59,15 +61,16 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       },
     },
     async (request) => {
-      const signedIn = await requireSignedIn(request, context);
-      return { projects: await context.store.listAccountProjects(signedIn.account.id) };
+      return { projects: await context.store.listAccountProjects(caller(request).account.id) };
     },
   );
 
   route.get(
     "/api/projects/:projectId",
     {
+      config: { access: { project: "project.read" } },
       schema: {
+        summary: "Read a project",
         description: "A project, its current revision and your role on it.",
         params: Params,
         response: {
@@ -82,7 +85,7 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
     },
     async (request) => {
       const { projectId } = request.params;
-      const { role } = await access(request, projectId, ["project.read"]);
+      const role = callerRole(request);
       const project = await context.store.findProject(projectId);
       if (!project)
         throw new ControlRoomError("E_NOT_FOUND", `there is no project ${projectId}`, projectId);
@@ -99,38 +102,35 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
     "/api/projects/:projectId/feed",
     {
       websocket: true,
+      config: { access: { project: "project.read" } },
       schema: {
+        summary: "Follow the project's changes (WebSocket)",
         description: "A WebSocket: every save of the project, as it is committed.",
         params: Params,
       },
     },
     (socket, request) => {
       const { projectId } = request.params as { projectId: string };
-      let unsubscribe: (() => void) | null = null;
+      const refused = request.accessRefused;
+      if (refused) {
+        // 4000 + the HTTP status, as WebSocket close codes for application errors go.
+        socket.close(4000 + statusFor(refused), refused.message.slice(0, 120));
+        return;
+      }
+      const unsubscribe =
+        context.feed?.subscribe(projectId, (message) => socket.send(JSON.stringify(message))) ??
+        null;
       socket.on("close", () => unsubscribe?.());
-      access(request, projectId, ["project.read"]).then(
-        () => {
-          if (socket.readyState !== socket.OPEN) return;
-          unsubscribe =
-            context.feed?.subscribe(projectId, (message) => socket.send(JSON.stringify(message))) ??
-            null;
-          socket.send(JSON.stringify({ type: "subscribed", projectId }));
-        },
-        (error: { code?: string; message: string }) => {
-          // 4000 + the HTTP status, as WebSocket close codes for application errors go.
-          socket.close(
-            error.code === "E_FORBIDDEN" ? 4403 : error.code === "E_UNAUTHENTICATED" ? 4401 : 4404,
-            error.message.slice(0, 120),
-          );
-        },
-      );
+      socket.send(JSON.stringify({ type: "subscribed", projectId }));
     },
   );
 
   route.get(
     "/api/projects/:projectId/revisions",
     {
+      config: { access: { project: "revisions.read" } },
       schema: {
+        summary: "List the revisions",
         description:
           "Every saved revision, newest first: who saved it, when, on which revision, how many operations it holds, and what it restored.",
         params: Params,
@@ -152,7 +152,6 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
     },
     async (request) => {
       const { projectId } = request.params;
-      await access(request, projectId, ["revisions.read"]);
       const revisions = await context.store.listRevisions(projectId, "newest first");
       return {
         revisions: revisions.map(({ projectId: _, ...revision }) => ({
@@ -166,14 +165,15 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
   route.get(
     "/api/projects/:projectId/revisions/:number",
     {
+      config: { access: { project: "revisions.read" } },
       schema: {
+        summary: "Read a revision",
         description: "The document as a revision saved it.",
         params: RevisionParams,
       },
     },
     async (request) => {
       const { projectId, number } = request.params;
-      await access(request, projectId, ["revisions.read"]);
       const revision = await context.store.loadRevision(projectId, number);
       return {
         number: revision.number,
@@ -187,7 +187,9 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
   route.post(
     "/api/projects/:projectId/revisions",
     {
+      config: { access: { project: "project.read", perOperation: true } },
       schema: {
+        summary: "Save operations as a new revision",
         description:
           "Saves operations on top of baseRevision. 409 when another save came first: the body names the current revision.",
         params: Params,
@@ -201,10 +203,12 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
     async (request, reply) => {
       const { projectId } = request.params;
       const { baseRevision, operations } = request.body;
-      const { signedIn } = await access(request, projectId, actionsFor(operations));
+      requireActions(request, callerRole(request), actionsFor(operations));
+      const signedIn = caller(request);
       const base = await context.store.loadRevision(projectId, baseRevision);
       let document = base.document;
       for (const operation of operations) document = applyOperation(document, operation).project;
+      await checkSavedSources(context.store, projectId, base.document, document);
       try {
         const revision = await context.store.saveRevision(
           projectId,
@@ -239,7 +243,9 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
   route.post(
     "/api/projects/:projectId/revisions/:number/restore",
     {
+      config: { access: { project: "revisions.restore" } },
       schema: {
+        summary: "Restore an earlier revision",
         description:
           "Makes revision `number` current again by saving its document as a new revision on top of baseRevision; the revisions in between stay. 409 when baseRevision is not the current one.",
         params: RevisionParams,
@@ -250,7 +256,7 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
     async (request, reply) => {
       const { projectId, number } = request.params;
       const { baseRevision } = request.body;
-      const { signedIn } = await access(request, projectId, ["revisions.restore"]);
+      const signedIn = caller(request);
       try {
         const revision = await context.store.restoreRevision(
           projectId,

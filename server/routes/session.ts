@@ -10,7 +10,8 @@ import { ControlRoomError } from "../../music/errors.ts";
 import { recordAudit } from "../../store/audit.ts";
 import { deleteSession, insertSession } from "../../store/sessions.ts";
 import { auditOf } from "../audit.ts";
-import { type AuthContext, isSecure, requireSignedIn } from "../auth.ts";
+import { type AuthContext, isSecure } from "../auth.ts";
+import { caller } from "../route-access.ts";
 
 const Account = z.object({ id: z.string(), email: z.string(), displayName: z.string() });
 const SignedInBody = z.object({ ok: z.literal(true), account: Account, csrfToken: z.string() });
@@ -23,7 +24,9 @@ export function sessionRoutes(app: FastifyInstance, context: AuthContext): void 
   route.post(
     "/api/session",
     {
+      config: { access: "public" },
       schema: {
+        summary: "Sign in",
         description: "Sign in with email and password; sets the session cookie.",
         body: z.strictObject({ email: emailSchema, password: passwordSchema }),
         response: { 200: SignedInBody },
@@ -80,13 +83,15 @@ export function sessionRoutes(app: FastifyInstance, context: AuthContext): void 
   route.get(
     "/api/session",
     {
+      config: { access: "signed-in" },
       schema: {
+        summary: "Who is signed in",
         description: "Who is signed in, and a CSRF token for changes.",
         response: { 200: SignedInBody },
       },
     },
     async (request) => {
-      const signedIn = await requireSignedIn(request, context);
+      const signedIn = caller(request);
       return {
         ok: true as const,
         account: signedIn.account,
@@ -97,9 +102,16 @@ export function sessionRoutes(app: FastifyInstance, context: AuthContext): void 
 
   route.delete(
     "/api/session",
-    { schema: { description: "Sign out.", response: { 200: z.object({ ok: z.literal(true) }) } } },
+    {
+      config: { access: "signed-in" },
+      schema: {
+        summary: "Sign out",
+        description: "Ends this session and clears its cookie.",
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
     async (request, reply) => {
-      const signedIn = await requireSignedIn(request, context);
+      const signedIn = caller(request);
       await deleteSession(context.store.db, signedIn.tokenHash);
       reply.header("set-cookie", clearedSessionCookie({ secure: isSecure(request) }));
       return { ok: true as const };

@@ -1,11 +1,13 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { analyzeFile } from "../../analysis/node/analyze-file.ts";
 import { masterToProfile } from "../../engine/node/master.ts";
 import { renderProject } from "../../engine/node/render-project.ts";
+import { decodeToWav } from "../../formats/node/audio-import.ts";
+import { isWavFile } from "../../formats/node/decode-file.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { Project } from "../../music/project.ts";
 import { deliveryProfile } from "../../production/delivery/profiles.ts";
@@ -92,8 +94,10 @@ async function render(
       ),
     ]),
   ];
+  const sources = new Set(document.sources.map((source) => source.file));
   for (const [i, name] of needed.entries()) {
-    await fetchFile(store, job.projectId, name, path.join(work, "project"));
+    if (sources.has(name)) await fetchSource(store, job.projectId, name, work);
+    else await fetchFile(store, job.projectId, name, path.join(work, "project"));
     context.progress((0.05 * (i + 1)) / needed.length, "fetching audio");
   }
   const output = path.join(work, `mix.${request.format}`);
@@ -133,7 +137,9 @@ async function master(
 ): Promise<JobResult> {
   const profile = deliveryProfile(request.profile);
   context.progress(0, "fetching the mix");
-  const input = await fetchFile(store, job.projectId, request.file, path.join(work, "input"));
+  const fetched = await fetchFile(store, job.projectId, request.file, path.join(work, "input"));
+  // A master of an uploaded FLAC, MP3, Ogg or AIFF plays its decoded audio, as the CLI's does.
+  const input = await decodeToWav(fetched, await mkdtemp(path.join(work, "decoded-")));
   const output = path.join(work, `${profile.id}.${profile.format}`);
   const report = await masterToProfile(input, profile, output, (fraction) =>
     context.progress(0.02 + 0.93 * fraction, "mastering"),
@@ -163,6 +169,24 @@ async function analysis(
   await writeFile(reportFile, `${JSON.stringify(full, null, 2)}\n`);
   const file = await storeResult(store, job, reportFile);
   return { files: [file], report: { file: request.file, ...summary } };
+}
+
+/**
+ * Puts a source's audio into the job's project folder as the engine reads it: a WAV as it
+ * is, anything else (FLAC, MP3, Ogg, AIFF) decoded to a 32-bit float WAV under the source's
+ * own name, so the document needs no change. The decoder is the one the upload was probed
+ * with, so the frames are those the source was checked against when it was saved.
+ */
+async function fetchSource(store: Store, projectId: string, name: string, work: string) {
+  const fetched = await fetchFile(store, projectId, name, path.join(work, "fetched"));
+  const target = path.join(work, "project", name);
+  await mkdir(path.dirname(target), { recursive: true });
+  if (await isWavFile(fetched)) {
+    await rename(fetched, target);
+    return;
+  }
+  const decoded = await decodeToWav(fetched, await mkdtemp(path.join(work, "decoded-")));
+  await rename(decoded, target);
 }
 
 /** Copies a project file out of the blob store into `dir`, under its project name. */

@@ -116,6 +116,12 @@ describe("jobs over HTTP", () => {
       [{ kind: "mixdown" }, 400, /kind/],
       [{ kind: "render", endSeconds: 1, colour: "red" }, 400, /colour/],
       [{ kind: "render", bitDepth: 12 }, 400, /bitDepth/],
+      [{ kind: "render", format: "mp3", bitDepth: 24 }, 400, /MP3 is 16-bit, not 24-bit/],
+      [{ kind: "render", format: "flac", bitDepth: 32 }, 400, /FLAC is 16 or 24-bit/],
+      [{ kind: "render", revision: 99 }, 404, /99/],
+      [{ kind: "render", startSeconds: 2, endSeconds: 1 }, 400, /reversed/],
+      [{ kind: "render", startSeconds: 10 }, 400, /after the song has ended/],
+      [{ kind: "render", endSeconds: 600 }, 400, /past the song's end/],
       [
         { kind: "master", file: "jobs/none/mix.wav", profile: "spotify" },
         404,
@@ -134,7 +140,58 @@ describe("jobs over HTTP", () => {
     expect((await get(eng, `/api/projects/${projectId}/jobs/not-a-job`)).statusCode).toBe(400);
   });
 
+  it("writes an MP3 at 16 bits when no bit depth is asked for", async () => {
+    const started = await post(eng, `/api/projects/${projectId}/jobs`, {
+      kind: "render",
+      format: "mp3",
+      endSeconds: 1,
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const done = await untilFinished(eng, started.json().id);
+    expect(done).toMatchObject({
+      state: "done",
+      result: { report: { bitDepth: 16, format: "mp3" } },
+    });
+  });
+
+  it("tells the feed why a job failed", async () => {
+    const heard: unknown[] = [];
+    const stop = await studio.store.onEvents((event) => heard.push(event));
+    try {
+      await studio.store.putFile(projectId, "notes/lyrics.txt", Buffer.from("la la la\n"), {
+        mediaType: "text/plain",
+      });
+      const job = (
+        await post(eng, `/api/projects/${projectId}/jobs`, {
+          kind: "analysis",
+          file: "notes/lyrics.txt",
+        })
+      ).json();
+      const failed = await untilFinished(eng, job.id);
+      expect(failed.state).toBe("failed");
+      await vi.waitFor(() =>
+        expect(heard).toContainEqual(
+          expect.objectContaining({ jobId: job.id, state: "failed", error: failed.error }),
+        ),
+      );
+    } finally {
+      await stop();
+    }
+  });
+
   it("cancels a running job, and answers 409 to cancelling a finished one", async () => {
+    // An hour-long arrangement, so an hour's render is inside the song.
+    const { currentRevision } = (await studio.store.findProject(projectId))!;
+    const planned = await post(await studio.signIn("pro"), `/api/projects/${projectId}/revisions`, {
+      baseRevision: currentRevision,
+      operations: [
+        {
+          type: "section.add",
+          section: { id: "long-intro", name: "Long intro", startTick: 0, lengthTicks: 7_000_000 },
+        },
+      ],
+    });
+    expect(planned.statusCode, planned.body).toBe(200);
     const job = (
       await post(eng, `/api/projects/${projectId}/jobs`, { kind: "render", endSeconds: 3_600 })
     ).json();

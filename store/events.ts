@@ -24,6 +24,8 @@ export type ProjectEvent =
       state: JobState;
       progress: number;
       stage: string;
+      /** Why a failed job failed, as its row records it. */
+      error?: string;
     };
 
 export const EVENTS_CHANNEL = "controlroom_events";

@@ -151,7 +151,7 @@ export class JobQueue {
       const error = "the workers running it stopped answering on every attempt";
       await this.#store.abandonJob(jobId, error);
       const job = await this.#store.findJob(projectId, jobId);
-      if (job) this.#announce(job, job.state, job.progress, job.stage);
+      if (job) this.#announce(job, job.state, job.progress, job.stage, error);
       options.onEvent?.({ type: "finished", jobId, attempt: 0, outcome: "failed", error });
     });
   }
@@ -168,8 +168,8 @@ export class JobQueue {
     const job = await store.findJob(projectId, jobId);
     if (!job || job.kind !== kind) return;
     if (!(await store.startJobRun(jobId, attempt, worker))) return;
-    const announce = (state: JobState, progress: number, stage: string) =>
-      this.#announce(job, state, progress, stage);
+    const announce = (state: JobState, progress: number, stage: string, error?: string) =>
+      this.#announce(job, state, progress, stage, error);
     announce("running", 0, "starting");
     onEvent?.({ type: "started", job, attempt });
     let lastReport = 0;
@@ -201,7 +201,8 @@ export class JobQueue {
       // anything else is tried again, on whichever worker takes it.
       const final = isControlRoomError(error) || queued.retryCount >= queued.retryLimit;
       await store.finishJobRun(jobId, attempt, { outcome: "failed", error: message, final });
-      announce(final ? "failed" : "queued", 0, final ? "failed" : "waiting to try again");
+      if (final) announce("failed", 0, "failed", message);
+      else announce("queued", 0, "waiting to try again");
       onEvent?.({ type: "finished", jobId, attempt, outcome: "failed", error: message });
       if (!final) throw error;
     }
@@ -213,6 +214,7 @@ export class JobQueue {
     state: JobState,
     progress: number,
     stage: string,
+    error?: string,
   ): void {
     this.#store
       .publishEvent({
@@ -223,6 +225,8 @@ export class JobQueue {
         state,
         progress,
         stage,
+        // A NOTIFY payload is limited: a long error is cut, the job's row keeps it whole.
+        ...(error === undefined ? {} : { error: error.slice(0, 2000) }),
       })
       .catch(() => {});
   }

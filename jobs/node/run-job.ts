@@ -20,6 +20,7 @@ import {
   jobFileName,
   type MasterRequest,
   type RenderRequest,
+  renderBitDepth,
 } from "../requests.ts";
 
 /** What a running job is told and tells: cancellation in, progress out. */
@@ -104,7 +105,7 @@ async function render(
   const report = await renderProject(path.join(work, "project"), document, {
     output,
     format: request.format,
-    bitDepth: request.bitDepth,
+    bitDepth: renderBitDepth(request),
     sampleRate: request.sampleRate,
     startSeconds: request.startSeconds,
     endSeconds: request.endSeconds,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { JobQueue } from "../../jobs/node/job-queue.ts";
-import { JobRequest } from "../../jobs/requests.ts";
+import { checkRenderRange, JobRequest, songSeconds } from "../../jobs/requests.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { checkFileName } from "../../store/files.ts";
 import { type JobRecord, jobNotFound } from "../../store/jobs.ts";
@@ -50,8 +50,11 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
       const { projectId } = request.params;
       const signedIn = caller(request);
       const job = request.body;
-      if (job.kind !== "render") {
-        // A file that is not there is said now, not after the job has waited for a worker.
+      // What cannot be done is said now, not after the job has waited for a worker.
+      if (job.kind === "render") {
+        const revision = await store.loadRevision(projectId, job.revision);
+        checkRenderRange(job, songSeconds(revision.document));
+      } else {
         checkFileName(job.file);
         if (!(await store.findFile(projectId, job.file))) {
           throw new ControlRoomError(

@@ -24,6 +24,7 @@ export const PROJECT_EVENTS = [
   "revision.saved",
   "revision.restored",
   "file.uploaded",
+  "file.deleted",
   "invitation.created",
   "member.role-changed",
   "member.removed",

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { LOG_REDACT_PATHS } from "../accounts/redact.ts";
 import type { JobQueue } from "../jobs/node/job-queue.ts";
 import { isControlRoomError } from "../music/errors.ts";
+import { DEFAULT_PROJECT_QUOTA_BYTES } from "../store/files.ts";
 import type { AuthContext } from "./auth.ts";
 import { type ErrorBody, errorBody, statusFor } from "./http-errors.ts";
 import { describeAccess, installAccessCheck } from "./route-access.ts";
@@ -33,6 +34,8 @@ export interface ServerOptions {
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
   /** Largest file upload in bytes (413 past it); 2 GiB by default. */
   uploadLimit?: number;
+  /** Bytes of distinct files a project may hold (413 past it); 10 GiB by default. */
+  projectQuota?: number;
   /** Reports whether the database answers, for /ready. */
   ready?: () => Promise<boolean>;
   version?: string;
@@ -147,7 +150,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     installAccessCheck(app, options.auth);
     sessionRoutes(app, options.auth);
     projectRoutes(app, options.auth);
-    fileRoutes(app, options.auth, { uploadLimit: options.uploadLimit ?? UPLOAD_LIMIT });
+    fileRoutes(app, options.auth, {
+      uploadLimit: options.uploadLimit ?? UPLOAD_LIMIT,
+      projectQuota: options.projectQuota ?? DEFAULT_PROJECT_QUOTA_BYTES,
+    });
     memberRoutes(app, options.auth);
     auditRoutes(app, options.auth);
     if (options.jobs) jobRoutes(app, options.auth, options.jobs);

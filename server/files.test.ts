@@ -6,6 +6,7 @@ import { crc32, deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wavHeader } from "../formats/wav/writer.ts";
 import type { FolderBlobStore } from "../store/node/folder-blob-store.ts";
+import { toneFile } from "./test-audio.ts";
 import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
 /** Uploading, listing and downloading a project's files over HTTP, on a real store. */
@@ -129,6 +130,13 @@ describe("uploading and downloading files", () => {
         sha256: sha256(take),
         size: take.length,
         mediaType: "audio/wav",
+        audio: {
+          codec: "wav",
+          sampleRate: 48_000,
+          channels: 1,
+          frames: 4_800_000,
+          durationSeconds: 100,
+        },
       },
     });
 
@@ -258,9 +266,12 @@ describe("uploading and downloading files", () => {
   });
 
   it("takes FLAC as .flac, and files that are not audio with the type their bytes show", async () => {
-    const flac = await put(studio, "mus", "audio/bass.flac", FLAC);
+    const flac = await put(studio, "mus", "audio/bass.flac", await toneFile("flac"));
     expect(flac.statusCode, flac.body).toBe(200);
-    expect(flac.json().file.mediaType).toBe("audio/flac");
+    expect(flac.json().file).toMatchObject({
+      mediaType: "audio/flac",
+      audio: { codec: "flac", sampleRate: 44_100, channels: 2, frames: 44_100 },
+    });
     const cover = await put(studio, "pro", "artwork/cover.png", PNG, {
       "content-type": "text/html",
     });

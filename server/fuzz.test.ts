@@ -143,6 +143,7 @@ describe("fuzzing the routes", () => {
         },
       },
       { method: "GET", url: `${project}/files/audio/take.wav` },
+      { method: "DELETE", url: `${project}/files/audio/take.wav` },
       { method: "GET", url: `${project}/members` },
       {
         method: "POST",

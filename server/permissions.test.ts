@@ -57,6 +57,20 @@ const queuedJob = () =>
     studio.accountId("producer"),
   );
 
+/** Stores TAKE under `name` (again is a no-op), with what it holds as audio. */
+async function storeTake(name: string): Promise<void> {
+  await studio.store.putFile(projectId, name, TAKE, {
+    mediaType: "audio/wav",
+    audio: {
+      codec: "wav",
+      sampleRate: 48_000,
+      channels: 1,
+      frames: 16,
+      durationSeconds: 16 / 48_000,
+    },
+  });
+}
+
 const current = async () => (await studio.store.findProject(projectId))!.currentRevision;
 const project = () => `/api/projects/${projectId}`;
 
@@ -82,13 +96,13 @@ const SAVES: [string, Action, (who: string) => object][] = [
     "recording.manage",
     (who) => ({
       type: "source.add",
-      // A source added twice would be refused as a duplicate.
+      // A source added twice would be refused as a duplicate; its file is the take.
       source: {
         id: `take-${who}`,
         file: `audio/take-${who}.wav`,
         sampleRate: 48000,
         channels: 1,
-        frames: 10,
+        frames: 16,
       },
     }),
   ],
@@ -114,11 +128,15 @@ const ROUTES: RouteCase[] = [
     name,
     route: "POST /api/projects/{projectId}/revisions",
     operationAction: action,
-    request: async (who: string) => ({
-      method: "POST" as const,
-      url: `${project()}/revisions`,
-      payload: { baseRevision: await current(), operations: [operation(who)] },
-    }),
+    request: async (who: string) => {
+      // A source is saved only with its file there: the take, as the upload route stores it.
+      await storeTake(`audio/take-${who}.wav`);
+      return {
+        method: "POST" as const,
+        url: `${project()}/revisions`,
+        payload: { baseRevision: await current(), operations: [operation(who)] },
+      };
+    },
   })),
   {
     name: "restore a revision",
@@ -148,6 +166,16 @@ const ROUTES: RouteCase[] = [
       payload: TAKE,
       headers: { "content-type": "audio/wav" },
     }),
+  },
+  {
+    name: "delete a file",
+    route: "DELETE /api/projects/{projectId}/files/{*}",
+    request: async (who) => {
+      extras++;
+      const name = `audio/spare-${who}-${extras}.wav`;
+      await storeTake(name);
+      return { method: "DELETE", url: `${project()}/files/${name}` };
+    },
   },
   {
     name: "see the members",

@@ -1,5 +1,13 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { fileTypeFromBuffer } from "file-type";
-import { ControlRoomError } from "../music/errors.ts";
+import { type AudioFacts, probeAudioFile } from "../formats/node/probe-audio.ts";
+import { ControlRoomError, isControlRoomError } from "../music/errors.ts";
+import { blobHashMismatch } from "../store/blob-store.ts";
 
 /**
  * What an upload must be before it reaches the blob store: no larger than the upload limit,
@@ -140,4 +148,84 @@ function notAudio(name: string, why: string): ControlRoomError {
     `${name}: ${why}; audio files must be ${Object.values(AUDIO_FORMATS).join(", ")}, named for their format`,
     name,
   );
+}
+
+/** An upload held in a temporary file while it is checked, before anything is stored. */
+export interface SpooledUpload {
+  path: string;
+  sha256: string;
+  size: number;
+  /** Removes the temporary file; safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Streams an upload into a temporary file of its own, hashing it on the way, so it can be
+ * checked (is it the file it claims, is its name free, does it fit the quota, is its audio
+ * whole) before a byte reaches the blob store: a refused upload leaves nothing behind.
+ * Memory stays at one chunk whatever the size. The file keeps the upload's base name, so
+ * what a reader says about it names the file the user sent.
+ */
+export async function spoolUpload(
+  name: string,
+  content: AsyncIterable<Uint8Array>,
+  expectedSha256?: string,
+): Promise<SpooledUpload> {
+  const dir = await mkdtemp(path.join(tmpdir(), "controlroom-upload-"));
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  const file = path.join(dir, path.basename(name));
+  const hash = createHash("sha256");
+  let size = 0;
+  try {
+    await pipeline(async function* () {
+      for await (const chunk of content) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        yield chunk;
+      }
+    }, createWriteStream(file));
+    const sha256 = hash.digest("hex");
+    if (expectedSha256 !== undefined && sha256 !== expectedSha256) {
+      throw blobHashMismatch(sha256, expectedSha256);
+    }
+    return { path: file, sha256, size, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/**
+ * Checks an uploaded audio file the way `controlroom add-track` checks one and says what it
+ * holds; a truncated, corrupt or unreadable one is E_UPLOAD_AUDIO_INVALID (422), with what
+ * the reader found.
+ */
+export async function checkUploadedAudio(name: string, file: string): Promise<AudioFacts> {
+  try {
+    return await probeAudioFile(file);
+  } catch (error) {
+    if (!isControlRoomError(error)) throw error;
+    throw new ControlRoomError(
+      "E_UPLOAD_AUDIO_INVALID",
+      `${name} cannot be used as audio: ${error.message} (${error.code}); nothing was kept`,
+      name,
+    );
+  }
+}
+
+/**
+ * CONTROLROOM_PROJECT_QUOTA_BYTES: the bytes of distinct files each project may hold, or
+ * undefined for the default. Anything but a whole number of bytes is a usage error.
+ */
+export function projectQuotaFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.CONTROLROOM_PROJECT_QUOTA_BYTES;
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new ControlRoomError(
+      "E_USAGE_QUOTA",
+      `CONTROLROOM_PROJECT_QUOTA_BYTES is "${value}"; it must be a whole number of bytes, such as 10737418240 for 10 GiB`,
+      "CONTROLROOM_PROJECT_QUOTA_BYTES",
+    );
+  }
+  return Number(value);
 }

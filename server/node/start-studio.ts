@@ -9,6 +9,7 @@ import { accounts, projects } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
 import { buildServer } from "../app.ts";
 import { ChangeFeed } from "../feed.ts";
+import { projectQuotaFromEnv } from "../uploads.ts";
 
 export interface StudioOptions {
   port: number;
@@ -52,6 +53,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       jobs,
       auth: { store, csrfSecret: newCsrfSecret(), feed },
       logger: options.logger ?? false,
+      projectQuota: projectQuotaFromEnv(env),
       ready: async () => {
         await store.db.execute(sql`select 1`);
         return true;

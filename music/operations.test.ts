@@ -236,3 +236,36 @@ describe("edits parsed from JSON", () => {
     expect(() => fromJson({ type: "song.set", changes: { tempo: 3 } })).toThrow();
   });
 });
+
+describe("param.set", () => {
+  const parse = (op: object) => Operation.safeParse({ type: "param.set", trackId: "t1", ...op });
+
+  it("takes every setting the channel strip defines, with a value it accepts", () => {
+    for (const [path, value] of [
+      ["faderDb", -6],
+      ["eq.3.q", 2],
+      ["compressor.sidechainTrackId", null],
+      ["highPass", { enabled: true, frequency: 100, slope: 24 }],
+      ["sends.0.levelDb", -12],
+      ["panLaw", "-4.5dB"],
+    ] as const) {
+      expect(parse({ path, value }).success, path).toBe(true);
+    }
+  });
+
+  it("refuses a path the strip does not define, inherited names and list indices included", () => {
+    for (const path of ["fader", "constructor", "__proto__", "eq.length", "eq.4.gainDb", "pan.x"]) {
+      const result = parse({ path, value: 1 });
+      expect(result.success, path).toBe(false);
+      expect(result.error?.issues[0].message).toMatch(/is not a channel-strip setting/);
+    }
+  });
+
+  it("refuses a value the setting cannot take, naming the setting", () => {
+    const result = parse({ path: "faderDb", value: "loud" });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: ["value"] });
+    expect(result.error?.issues[0].message).toMatch(/^faderDb: /);
+    expect(parse({ path: "eq.0.type", value: "notch" }).success).toBe(false);
+  });
+});

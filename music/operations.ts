@@ -17,6 +17,7 @@ import {
   Syllable,
   Track,
 } from "./project.ts";
+import { stripSettingSchema } from "./strip.ts";
 import { Tempo, TempoMap } from "./tempo-map.ts";
 import { setTimeline, type Timeline, timelineOf } from "./timeline.ts";
 import { parseProject } from "./validate.ts";
@@ -85,12 +86,32 @@ const leafOperations = [
     changes: changesOf(AudioClip.pick({ gainDb: true, mute: true, fadeIn: true, fadeOut: true })),
   }),
   /** Sets one channel-strip setting by path, e.g. `eq.1.gainDb` or `compressor.enabled`. */
-  z.strictObject({
-    type: z.literal("param.set"),
-    trackId: StripOwner,
-    path: z.string().min(1),
-    value: z.unknown(),
-  }),
+  z
+    .strictObject({
+      type: z.literal("param.set"),
+      trackId: StripOwner,
+      path: z.string().min(1).max(200),
+      value: z.unknown(),
+    })
+    .superRefine((op, context) => {
+      const setting = stripSettingSchema(op.path);
+      if (setting === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["path"],
+          message: `"${op.path}" is not a channel-strip setting`,
+        });
+        return;
+      }
+      const checked = setting.safeParse(op.value);
+      if (!checked.success) {
+        context.addIssue({
+          code: "custom",
+          path: ["value"],
+          message: `${op.path}: ${checked.error.issues[0]?.message ?? "not a valid value"}`,
+        });
+      }
+    }),
   z.strictObject({
     type: z.literal("track.add"),
     track: Track,

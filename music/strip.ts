@@ -138,3 +138,46 @@ export function isAutomatableParameter(path: string): boolean {
     /^sends\.[^.]+\.levelDb$/.test(path)
   );
 }
+
+/**
+ * The schema of the strip setting at `path` (`faderDb`, `eq.1.gainDb`, `sends.0.levelDb`,
+ * `compressor`), or undefined when the strip has no such setting. Walks ChannelStrip itself,
+ * so a setting exists exactly when the schema defines it: nothing inherited (`constructor`,
+ * `__proto__`), no index past a fixed-length list (the four EQ bands).
+ */
+export function stripSettingSchema(path: string): z.ZodType | undefined {
+  let schema: z.ZodType = ChannelStrip;
+  for (const key of path.split(".")) {
+    schema = unwrapped(schema);
+    if (schema instanceof z.ZodObject) {
+      const shape = schema.shape as Record<string, z.ZodType>;
+      if (!Object.hasOwn(shape, key)) return undefined;
+      schema = shape[key];
+    } else if (schema instanceof z.ZodArray) {
+      if (!/^(0|[1-9]\d{0,3})$/.test(key)) return undefined;
+      if (Number(key) >= fixedLength(schema)) return undefined;
+      schema = schema.element as z.ZodType;
+    } else return undefined;
+  }
+  return schema;
+}
+
+/** The length a list must have (the EQ's four bands), or Infinity. */
+function fixedLength(schema: z.ZodArray): number {
+  for (const check of schema._zod.def.checks ?? []) {
+    const def = check._zod.def as { check: string; length?: number };
+    if (def.check === "length_equals" && def.length !== undefined) return def.length;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+function unwrapped(schema: z.ZodType): z.ZodType {
+  while (
+    schema instanceof z.ZodDefault ||
+    schema instanceof z.ZodOptional ||
+    schema instanceof z.ZodNullable
+  ) {
+    schema = schema.unwrap() as z.ZodType;
+  }
+  return schema;
+}

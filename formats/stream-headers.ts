@@ -82,6 +82,26 @@ export function startsMpegStream(b: Uint8Array, at: number): boolean {
 }
 
 /**
+ * Where an MPEG audio stream without a length tag was cut inside a frame: walks the frames
+ * from `at` by their lengths, and answers the byte the last frame needs to reach when the
+ * file ends before it, else null. A file cut exactly between frames is whole audio, only
+ * shorter; what follows the last frame (an ID3v1 or APE tag) ends the walk.
+ */
+export function mpegStreamCutAt(
+  b: Uint8Array,
+  at: number,
+): { endsAt: number; needs: number } | null {
+  let pos = at;
+  for (;;) {
+    const frame = mpegFrameAt(b, pos);
+    if (frame === null || frame.length === null) return null;
+    if (pos + frame.length > b.length) return { endsAt: b.length, needs: pos + frame.length };
+    if (pos + frame.length === b.length) return null;
+    pos += frame.length;
+  }
+}
+
+/**
  * Samples per channel an MP3 promises in its Xing or Info header (the LAME/Xing VBR tag in
  * the first frame, after the side information), or null when it has none.
  */

@@ -3,7 +3,12 @@ import { basename } from "node:path";
 import decode from "audio-decode";
 import { ControlRoomError } from "../../music/errors.ts";
 import { isAiffStart } from "../aiff/header.ts";
-import { flacPromisedSamples, mpegPromisedSamples, startsMpegStream } from "../stream-headers.ts";
+import {
+  flacPromisedSamples,
+  mpegPromisedSamples,
+  mpegStreamCutAt,
+  startsMpegStream,
+} from "../stream-headers.ts";
 import { AiffFileReader } from "./aiff-file.ts";
 import { fileError } from "./pending-file.ts";
 import { WavFileReader } from "./wav-file.ts";
@@ -98,7 +103,16 @@ function checkComplete(
       : codec === "mp3"
         ? mpegPromisedSamples(bytes, id3TagLength(bytes))
         : null;
-  if (promised === null) return;
+  if (promised === null) {
+    // Without a length tag (lamejs writes none), a file cut inside a frame still shows it.
+    const cut = codec === "mp3" ? mpegStreamCutAt(bytes, id3TagLength(bytes)) : null;
+    if (cut === null) return;
+    throw new ControlRoomError(
+      "E_AUDIO_TRUNCATED",
+      `${fileName} is cut short: it ends at byte ${cut.endsAt}, inside an MPEG frame that runs to byte ${cut.needs}`,
+      fileName,
+    );
+  }
   const slack = codec === "mp3" ? MP3_SLACK_FRAMES : 0;
   if (frames + slack >= promised) return;
   const seconds = (n: number) => (n / sampleRate).toFixed(2);

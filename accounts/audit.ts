@@ -15,6 +15,13 @@ export const ACCOUNT_EVENTS = [
   "account.sign-in-refused",
   "account.signed-out",
   "account.password-changed",
+  "account.signed-out-everywhere",
+  "account.password-reset-issued",
+  "account.password-reset",
+  "account.disabled",
+  "account.enabled",
+  "access-token.created",
+  "access-token.revoked",
   "invitation.accepted",
 ] as const;
 export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
@@ -26,6 +33,7 @@ export const PROJECT_EVENTS = [
   "file.uploaded",
   "file.deleted",
   "invitation.created",
+  "invitation.revoked",
   "member.role-changed",
   "member.removed",
 ] as const;

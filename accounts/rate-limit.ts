@@ -7,7 +7,9 @@
  * bucket stops guessing at one account from many addresses; the address bucket stops one
  * address spraying many accounts. A successful sign-in refills that account's bucket.
  *
- * The state is in memory, per server process. The clock is injected.
+ * `decideSignIn` is the policy on its own, for buckets kept elsewhere (the server keeps them in
+ * the database, so the limit holds across processes); `SignInRateLimiter` keeps them in
+ * memory. The clock is injected.
  */
 import { normalizeEmail } from "./email.ts";
 
@@ -40,9 +42,45 @@ export interface SignInAttempt {
   readonly address: string;
 }
 
-interface Bucket {
+/** A bucket's tokens as of `at` (milliseconds on the clock). */
+export interface Bucket {
   tokens: number;
   at: number;
+}
+
+/** The bucket as of `now`: refilled for the time since it was last touched. */
+export function refillBucket(bucket: Bucket | undefined, limit: BucketLimit, now: number): Bucket {
+  if (bucket === undefined) return { tokens: limit.capacity, at: now };
+  const elapsedSeconds = Math.max(0, now - bucket.at) / 1000;
+  return {
+    tokens: Math.min(limit.capacity, bucket.tokens + elapsedSeconds / limit.refillSeconds),
+    at: Math.max(now, bucket.at),
+  };
+}
+
+/**
+ * One sign-in attempt against the account's and the address's buckets (undefined: never
+ * touched): the decision, and both buckets as they are to be kept.
+ */
+export function decideSignIn(
+  buckets: { account: Bucket | undefined; address: Bucket | undefined },
+  now: number,
+  limits: SignInLimits = SIGN_IN_LIMITS,
+): { decision: RateDecision; account: Bucket; address: Bucket } {
+  const account = refillBucket(buckets.account, limits.perAccount, now);
+  const address = refillBucket(buckets.address, limits.perAddress, now);
+  if (account.tokens >= 1 && address.tokens >= 1) {
+    account.tokens -= 1;
+    address.tokens -= 1;
+    return { decision: { allowed: true }, account, address };
+  }
+  const wait = Math.max(
+    waitSeconds(account, limits.perAccount),
+    waitSeconds(address, limits.perAddress),
+  );
+  // The micro-second allowance keeps float dust (59/60 of a token) from adding a second.
+  const retryAfterSeconds = Math.max(1, Math.ceil(wait - 1e-6));
+  return { decision: { allowed: false, retryAfterSeconds }, account, address };
 }
 
 export class SignInRateLimiter {
@@ -116,7 +154,8 @@ function waitSeconds(bucket: Bucket, limit: BucketLimit): number {
   return bucket.tokens >= 1 ? 0 : (1 - bucket.tokens) * limit.refillSeconds;
 }
 
-function accountKey(email: string): string {
+/** The account's bucket's key. */
+export function accountKey(email: string): string {
   return `account:${normalizeEmail(email)}`;
 }
 

@@ -67,6 +67,22 @@ export function renewSession(
   return { ...session, expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000) };
 }
 
+/** A session in use is renewed at most this often, so most requests only read. */
+export const SESSION_RENEWAL_SECONDS = 60 * 60;
+
+/**
+ * Whether a session in use should be renewed now: when its expiry has not been slid forward
+ * for `SESSION_RENEWAL_SECONDS` (a fresh session expires `maxAgeSeconds` from now).
+ */
+export function sessionNeedsRenewal(
+  expiresAt: Date,
+  now: Date,
+  maxAgeSeconds = SESSION_MAX_AGE_SECONDS,
+): boolean {
+  const left = expiresAt.getTime() - now.getTime();
+  return left < (maxAgeSeconds - SESSION_RENEWAL_SECONDS) * 1000;
+}
+
 export interface CookieOptions {
   /** The site is served over https: the cookie is `Secure` and takes the `__Host-` prefix. */
   readonly secure: boolean;

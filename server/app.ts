@@ -22,6 +22,7 @@ import { jobRoutes } from "./routes/jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 import { UPLOAD_LIMIT } from "./uploads.ts";
 
 /** JSON bodies: a project document with thousands of notes fits; audio goes to uploads. */
@@ -149,6 +150,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   if (options.auth) {
     installAccessCheck(app, options.auth);
     sessionRoutes(app, options.auth);
+    tokenRoutes(app, options.auth);
     projectRoutes(app, options.auth);
     fileRoutes(app, options.auth, {
       uploadLimit: options.uploadLimit ?? UPLOAD_LIMIT,

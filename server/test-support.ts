@@ -1,4 +1,3 @@
-import { newCsrfSecret } from "../accounts/csrf.ts";
 import { hashPassword, Password } from "../accounts/passwords.ts";
 import type { Role } from "../accounts/roles.ts";
 import { JobQueue } from "../jobs/node/job-queue.ts";
@@ -6,6 +5,7 @@ import { emptyProject } from "../music/project.ts";
 import type { Store } from "../store/store.ts";
 import { type TestDatabase, testDatabases } from "../store/test-support/databases.ts";
 import { buildServer, type ServerOptions } from "./app.ts";
+import { loadCsrfSecret } from "./auth.ts";
 import { ChangeFeed } from "./feed.ts";
 
 /** Everyone's password in the server's tests. */
@@ -79,7 +79,7 @@ export async function studioUnderTest(
   const jobs = options.jobs ? await JobQueue.open(store) : undefined;
   if (options.jobs === "queue and worker") await jobs?.work({ name: "worker-in-test" });
   const app = await buildServer({
-    auth: { store, csrfSecret: newCsrfSecret(), feed },
+    auth: { store, csrfSecret: await loadCsrfSecret(store), feed },
     jobs,
     ...options.server,
   });

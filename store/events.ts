@@ -28,12 +28,38 @@ export type ProjectEvent =
       error?: string;
     };
 
+/**
+ * Someone's access ended: a member was removed from a project (`projectId`), or sessions or an
+ * access token ended (signed out, signed out everywhere, password changed or reset, account
+ * disabled, token revoked). Every process closes the matching feeds: the account's, on the
+ * project if one is named, of the one credential `ended` if named, except the credential
+ * `kept` (the session that changed the password). A credential is a session's token hash or
+ * `token:<id>`.
+ */
+export interface AccessEvent {
+  type: "access";
+  accountId: string;
+  reason:
+    | "member-removed"
+    | "signed-out"
+    | "signed-out-everywhere"
+    | "password-changed"
+    | "account-disabled"
+    | "token-revoked";
+  projectId?: string;
+  ended?: string;
+  kept?: string;
+}
+
+/** Everything announced on the channel. */
+export type StudioEvent = ProjectEvent | AccessEvent;
+
 export const EVENTS_CHANNEL = "controlroom_events";
 
 /** NOTIFY payloads are limited to 8000 bytes; an event is a few hundred. */
 const MAX_PAYLOAD = 7_900;
 
-export function encodeEvent(event: ProjectEvent): string {
+export function encodeEvent(event: StudioEvent): string {
   const payload = JSON.stringify(event);
   if (payload.length > MAX_PAYLOAD) {
     throw new Error(`a ${event.type} event of ${payload.length} bytes is too big to announce`);
@@ -42,9 +68,10 @@ export function encodeEvent(event: ProjectEvent): string {
 }
 
 /** The event in a notification's payload, or undefined for anything else on the channel. */
-export function decodeEvent(payload: string): ProjectEvent | undefined {
+export function decodeEvent(payload: string): StudioEvent | undefined {
   try {
-    const event = JSON.parse(payload) as ProjectEvent;
+    const event = JSON.parse(payload) as StudioEvent;
+    if (event?.type === "access") return typeof event.accountId === "string" ? event : undefined;
     return typeof event?.projectId === "string" &&
       (event.type === "revision" || event.type === "job")
       ? event

@@ -1,6 +1,7 @@
 import {
   bigint,
   boolean,
+  doublePrecision,
   integer,
   jsonb,
   pgTable,
@@ -29,6 +30,8 @@ export const accounts = pgTable("accounts", {
   /** The studio's owner, who keeps the accounts (the first start makes them). */
   studioOwner: boolean("studio_owner").notNull().default(false),
   createdAt: createdAt(),
+  /** Set when the owner disabled the account: it cannot sign in, and stays a member. */
+  disabledAt: timestamp("disabled_at", { withTimezone: true }),
 });
 
 export const sessions = pgTable("sessions", {
@@ -68,6 +71,41 @@ export const invitations = pgTable("invitations", {
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   acceptedAt: timestamp("accepted_at", { withTimezone: true }),
   acceptedBy: uuid("accepted_by"),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});
+
+/** Personal access tokens (0003_people.sql): the hash of each, as for sessions. */
+export const accessTokens = pgTable("access_tokens", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  accountId: uuid("account_id").notNull(),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+});
+
+/** One-time password reset links, by the hash of their token. */
+export const passwordResets = pgTable("password_resets", {
+  tokenHash: text("token_hash").primaryKey(),
+  accountId: uuid("account_id").notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+});
+
+/** The studio's own secrets, made once (the CSRF key). */
+export const studioSecrets = pgTable("studio_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
+});
+
+/** The sign-in limiter's buckets, shared by every server process. */
+export const signInBuckets = pgTable("sign_in_buckets", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
 });
 
 export const revisions = pgTable(
@@ -173,6 +211,10 @@ export const tables = {
   projects,
   projectMembers,
   invitations,
+  accessTokens,
+  passwordResets,
+  studioSecrets,
+  signInBuckets,
   revisions,
   blobs,
   blobAudio,

@@ -1,5 +1,6 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, ne, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./database.ts";
+import { checkId } from "./ids.ts";
 import { accounts, projectMembers, type Role, sessions } from "./schema.ts";
 
 /**
@@ -54,7 +55,14 @@ export async function findLiveSession(
         projectId === undefined ? sql`false` : eq(projectMembers.projectId, projectId),
       ),
     )
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
+    .where(
+      and(
+        eq(sessions.tokenHash, tokenHash),
+        gt(sessions.expiresAt, now),
+        // A disabled account's sessions are deleted; this holds even if one was missed.
+        isNull(accounts.disabledAt),
+      ),
+    )
     .limit(1);
   const row = (await query)[0];
   if (!row) return undefined;
@@ -72,4 +80,46 @@ export async function findLiveSession(
 
 export async function deleteSession(db: StoreDatabase, tokenHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+}
+
+/**
+ * Slides a session's expiry forward to `expiresAt`. The caller decides when (at most once an
+ * hour per session, `accounts/sessions.ts` `sessionNeedsRenewal`), so reads stay reads.
+ */
+export async function renewSessionRow(
+  db: StoreDatabase,
+  tokenHash: string,
+  expiresAt: Date,
+): Promise<void> {
+  await db.update(sessions).set({ expiresAt }).where(eq(sessions.tokenHash, tokenHash));
+}
+
+/**
+ * Ends an account's sessions, all of them or all but `except` (the one changing the
+ * password); returns the hashes of those ended, so their feeds can be closed.
+ */
+export async function deleteAccountSessions(
+  db: StoreDatabase,
+  accountId: string,
+  except?: string,
+): Promise<string[]> {
+  const rows = await db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.accountId, checkId(accountId, "accountId")),
+        except === undefined ? undefined : ne(sessions.tokenHash, except),
+      ),
+    )
+    .returning({ tokenHash: sessions.tokenHash });
+  return rows.map((row) => row.tokenHash);
+}
+
+/** Removes sessions past their expiry. */
+export async function sweepSessions(db: StoreDatabase, now: Date): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(lt(sessions.expiresAt, now))
+    .returning({ tokenHash: sessions.tokenHash });
+  return rows.length;
 }

@@ -1,10 +1,23 @@
 import {
+  type AccessTokenRecord,
+  findLiveAccessToken,
+  insertAccessToken,
+  listAccessTokens,
+  type NewAccessTokenRow,
+  revokeAccessToken,
+  sweepAccessTokens,
+} from "./access-tokens.ts";
+import {
   type Account,
   createAccount,
+  disableAccount,
+  enableAccount,
   findAccount,
   findAccountByEmail,
   isStudioOwner,
+  listAccounts,
   type NewAccount,
+  setPasswordHash,
 } from "./accounts.ts";
 import {
   type AuditQuery,
@@ -15,7 +28,14 @@ import {
 } from "./audit.ts";
 import type { BlobContent, BlobStore, StoredBlob } from "./blob-store.ts";
 import type { StoreConnection, StoreDatabase, StoreDriver } from "./database.ts";
-import { decodeEvent, EVENTS_CHANNEL, encodeEvent, type ProjectEvent } from "./events.ts";
+import {
+  type AccessEvent,
+  decodeEvent,
+  EVENTS_CHANNEL,
+  encodeEvent,
+  type ProjectEvent,
+  type StudioEvent,
+} from "./events.ts";
 import {
   type BlobCheck,
   checkBlobs,
@@ -31,8 +51,14 @@ import {
 import {
   acceptInvitation,
   createInvitation,
+  findInvitationDetails,
   type Invitation,
+  type InvitationDetails,
+  listPendingInvitations,
   type NewInvitation,
+  revokeInvitation,
+  signUpWithInvitation,
+  sweepInvitations,
 } from "./invitations.ts";
 import {
   abandonJob,
@@ -59,6 +85,12 @@ import {
   removeMember,
   setMemberRole,
 } from "./members.ts";
+import {
+  insertPasswordReset,
+  type PasswordResetRow,
+  sweepPasswordResets,
+  usePasswordReset,
+} from "./password-resets.ts";
 import { createProject, findProject, type NewProject, type ProjectRecord } from "./projects.ts";
 import {
   listRevisions,
@@ -70,6 +102,14 @@ import {
   saveRevision,
 } from "./revisions.ts";
 import type { JobState, Role } from "./schema.ts";
+import { type SessionRow, sweepSessions } from "./sessions.ts";
+import {
+  forgetBucket,
+  type StoredBucket,
+  sweepBuckets,
+  takeFromBuckets,
+} from "./sign-in-buckets.ts";
+import { studioSecret } from "./studio-secrets.ts";
 
 /**
  * Control Room's storage: accounts, projects with their members, invitations and revision
@@ -104,6 +144,94 @@ export class Store {
 
   isStudioOwner(accountId: string): Promise<boolean> {
     return isStudioOwner(this.db, accountId);
+  }
+
+  /** Every account, for the owner; no password hashes. */
+  listAccounts(): Promise<Omit<Account, "passwordHash">[]> {
+    return listAccounts(this.db);
+  }
+
+  /** A new password hash; optionally ends the account's sessions (but `except`). */
+  setPasswordHash(...args: DropFirst<Parameters<typeof setPasswordHash>>): Promise<string[]> {
+    return setPasswordHash(this.db, ...args);
+  }
+
+  /** Disables an account and ends its sessions and tokens; returns the sessions ended. */
+  disableAccount(accountId: string, now: Date, audit?: AuditRecord): Promise<string[]> {
+    return disableAccount(this.db, accountId, now, audit);
+  }
+
+  enableAccount(accountId: string, audit?: AuditRecord): Promise<void> {
+    return enableAccount(this.db, accountId, audit);
+  }
+
+  createAccessToken(
+    token: NewAccessTokenRow,
+    audit?: (record: AccessTokenRecord) => AuditRecord,
+  ): Promise<AccessTokenRecord> {
+    return insertAccessToken(this.db, token, audit);
+  }
+
+  listAccessTokens(accountId: string): Promise<AccessTokenRecord[]> {
+    return listAccessTokens(this.db, accountId);
+  }
+
+  revokeAccessToken(
+    accountId: string,
+    tokenId: string,
+    audit?: (record: AccessTokenRecord) => AuditRecord,
+  ): Promise<AccessTokenRecord> {
+    return revokeAccessToken(this.db, accountId, tokenId, audit);
+  }
+
+  findLiveAccessToken(
+    ...args: DropFirst<Parameters<typeof findLiveAccessToken>>
+  ): ReturnType<typeof findLiveAccessToken> {
+    return findLiveAccessToken(this.db, ...args);
+  }
+
+  createPasswordReset(reset: PasswordResetRow, audit?: AuditRecord): Promise<void> {
+    return insertPasswordReset(this.db, reset, audit);
+  }
+
+  /** Sets the password through a reset link, closes it and ends the account's sessions. */
+  usePasswordReset(
+    ...args: DropFirst<Parameters<typeof usePasswordReset>>
+  ): ReturnType<typeof usePasswordReset> {
+    return usePasswordReset(this.db, ...args);
+  }
+
+  /** The studio's secret `name`, made by `make` the first time any process asks. */
+  studioSecret(name: string, make: () => string): Promise<string> {
+    return studioSecret(this.db, name, make);
+  }
+
+  /** Runs the sign-in limiter's decision on its buckets, locked (sign-in-buckets.ts). */
+  takeFromBuckets<T>(
+    keys: readonly string[],
+    decide: (buckets: Map<string, StoredBucket>) => { result: T; keep: Map<string, StoredBucket> },
+  ): Promise<T> {
+    return takeFromBuckets(this.db, keys, decide);
+  }
+
+  forgetBucket(key: string): Promise<void> {
+    return forgetBucket(this.db, key);
+  }
+
+  /**
+   * Removes what has expired: sessions, access tokens and reset links past their expiry,
+   * invitations expired a month ago (until then the link still says "expired"), and sign-in
+   * buckets untouched for an hour (full again long since).
+   */
+  async sweepExpired(now: Date): Promise<Record<string, number>> {
+    const hour = 3600 * 1000;
+    return {
+      sessions: await sweepSessions(this.db, now),
+      accessTokens: await sweepAccessTokens(this.db, now),
+      passwordResets: await sweepPasswordResets(this.db, now),
+      invitations: await sweepInvitations(this.db, new Date(now.getTime() - 30 * 24 * hour)),
+      signInBuckets: await sweepBuckets(this.db, new Date(now.getTime() - hour)),
+    };
   }
 
   createProject(project: NewProject): Promise<ProjectRecord> {
@@ -177,6 +305,36 @@ export class Store {
   /** An entry on its own, for what has no transaction of its own (a sign-in). */
   recordAudit(entry: AuditRecord): Promise<void> {
     return recordAudit(this.db, entry);
+  }
+
+  /** Creates an account through an invitation, joins it to the project and starts a session. */
+  signUpWithInvitation(
+    tokenHash: string,
+    now: Date,
+    decide: (invitation: Invitation | undefined) => void,
+    account: (invitation: Invitation) => NewAccount,
+    session: (account: Account) => SessionRow,
+    audit?: (invitation: Invitation, account: Account) => AuditRecord[],
+  ): Promise<{ invitation: Invitation; account: Account }> {
+    return signUpWithInvitation(this.db, tokenHash, now, decide, account, session, audit);
+  }
+
+  /** The invitation with this token hash, its project's title and who invited. */
+  findInvitationDetails(tokenHash: string): Promise<InvitationDetails | undefined> {
+    return findInvitationDetails(this.db, tokenHash);
+  }
+
+  listPendingInvitations(projectId: string, now: Date): Promise<Invitation[]> {
+    return listPendingInvitations(this.db, projectId, now);
+  }
+
+  revokeInvitation(
+    projectId: string,
+    invitationId: string,
+    now: Date,
+    audit?: (invitation: Invitation) => AuditRecord,
+  ): Promise<Invitation> {
+    return revokeInvitation(this.db, projectId, invitationId, now, audit);
   }
 
   /** A project's audit log, newest first. */
@@ -293,7 +451,7 @@ export class Store {
   }
 
   /** Tells everyone listening (every server process) about a change to a project. */
-  publishEvent(event: ProjectEvent): Promise<void> {
+  publishEvent(event: StudioEvent): Promise<void> {
     return this.#driver.notify(EVENTS_CHANNEL, encodeEvent(event));
   }
 
@@ -301,7 +459,15 @@ export class Store {
   onEvents(handler: (event: ProjectEvent) => void): Promise<() => Promise<void>> {
     return this.#driver.listen(EVENTS_CHANNEL, (payload) => {
       const event = decodeEvent(payload);
-      if (event) handler(event);
+      if (event && event.type !== "access") handler(event);
+    });
+  }
+
+  /** Hears every ended access (a member removed, a session ended) any process publishes. */
+  onAccessEvents(handler: (event: AccessEvent) => void): Promise<() => Promise<void>> {
+    return this.#driver.listen(EVENTS_CHANNEL, (payload) => {
+      const event = decodeEvent(payload);
+      if (event?.type === "access") handler(event);
     });
   }
 

@@ -1,5 +1,4 @@
 import { count, desc, sql } from "drizzle-orm";
-import { newCsrfSecret } from "../../accounts/csrf.ts";
 import { firstStartOwner, signInInstructions } from "../../accounts/owner.ts";
 import { hashPassword } from "../../accounts/passwords.ts";
 import { seedDemoProject } from "../../examples/demo-song/seed-store.ts";
@@ -8,6 +7,7 @@ import { openStore, storeOptionsFromEnv } from "../../store/node/open-store.ts";
 import { accounts, projects } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
 import { buildServer } from "../app.ts";
+import { loadCsrfSecret } from "../auth.ts";
 import { ChangeFeed } from "../feed.ts";
 import { projectQuotaFromEnv } from "../uploads.ts";
 
@@ -51,7 +51,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     if (workers > 0) await jobs.work({ concurrency: workers });
     const app = await buildServer({
       jobs,
-      auth: { store, csrfSecret: newCsrfSecret(), feed },
+      auth: { store, csrfSecret: await loadCsrfSecret(store), feed },
       logger: options.logger ?? false,
       projectQuota: projectQuotaFromEnv(env),
       ready: async () => {

@@ -7,7 +7,7 @@ import { applyOperation, Operation } from "../../music/operations.ts";
 import { RevisionConflictError } from "../../store/revisions.ts";
 import { auditOf } from "../audit.ts";
 import type { AuthContext } from "../auth.ts";
-import { statusFor } from "../http-errors.ts";
+import { serveFeed } from "../feed.ts";
 import { actionsFor } from "../operation-actions.ts";
 import { requireActions } from "../project-access.ts";
 import { caller, callerRole } from "../route-access.ts";
@@ -105,24 +105,13 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       config: { access: { project: "project.read" } },
       schema: {
         summary: "Follow the project's changes (WebSocket)",
-        description: "A WebSocket: every save of the project, as it is committed.",
+        description:
+          "A WebSocket: every save of the project, as it is committed, and jobs' progress. Closes with 4401 when the session or token it was opened with ends (sign-out, password change, account disabled, token revoked), 4404 when you are not (or no longer) a member, 4403 when the page's Origin is neither the studio's own host nor an allowed origin.",
         params: Params,
       },
     },
-    (socket, request) => {
-      const { projectId } = request.params as { projectId: string };
-      const refused = request.accessRefused;
-      if (refused) {
-        // 4000 + the HTTP status, as WebSocket close codes for application errors go.
-        socket.close(4000 + statusFor(refused), refused.message.slice(0, 120));
-        return;
-      }
-      const unsubscribe =
-        context.feed?.subscribe(projectId, (message) => socket.send(JSON.stringify(message))) ??
-        null;
-      socket.on("close", () => unsubscribe?.());
-      socket.send(JSON.stringify({ type: "subscribed", projectId }));
-    },
+    (socket, request) =>
+      serveFeed(socket, request, context, (request.params as { projectId: string }).projectId),
   );
 
   route.get(

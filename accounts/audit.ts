@@ -28,7 +28,12 @@ export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
 
 /** Changes inside a project, named for what happened (a save may need several actions). */
 export const PROJECT_EVENTS = [
+  "project.created",
+  "project.archived",
+  "project.unarchived",
+  "project.exported",
   "revision.saved",
+  "revision.replaced",
   "revision.restored",
   "file.uploaded",
   "file.deleted",

@@ -20,6 +20,8 @@ import { auditRoutes } from "./routes/audit.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
+import { projectExportRoutes } from "./routes/project-export.ts";
+import { IMPORT_LIMIT, projectImportRoutes } from "./routes/project-import.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
@@ -37,6 +39,8 @@ export interface ServerOptions {
   uploadLimit?: number;
   /** Bytes of distinct files a project may hold (413 past it); 10 GiB by default. */
   projectQuota?: number;
+  /** Largest project file to import (DAWproject, MIDI, zipped folder), 413 past it; 1 GiB by default. */
+  importLimit?: number;
   /** Reports whether the database answers, for /ready. */
   ready?: () => Promise<boolean>;
   version?: string;
@@ -152,6 +156,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     sessionRoutes(app, options.auth);
     tokenRoutes(app, options.auth);
     projectRoutes(app, options.auth);
+    projectImportRoutes(app, options.auth, {
+      importLimit: options.importLimit ?? IMPORT_LIMIT,
+      projectQuota: options.projectQuota ?? DEFAULT_PROJECT_QUOTA_BYTES,
+    });
+    projectExportRoutes(app, options.auth);
     fileRoutes(app, options.auth, {
       uploadLimit: options.uploadLimit ?? UPLOAD_LIMIT,
       projectQuota: options.projectQuota ?? DEFAULT_PROJECT_QUOTA_BYTES,

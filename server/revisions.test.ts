@@ -40,11 +40,19 @@ describe("the project list", () => {
     });
     const eng = await call("eng", "GET", "/api/projects");
     expect(eng.json()).toEqual({
-      projects: [{ id: studio.projectId, title: "Song", currentRevision: 1, role: "engineer" }],
+      projects: [
+        {
+          id: studio.projectId,
+          title: "Song",
+          currentRevision: 1,
+          role: "engineer",
+          archived: false,
+        },
+      ],
     });
     const out = await call("out", "GET", "/api/projects");
     expect(out.json().projects).toEqual([
-      { id: own.id, title: "Another Song", currentRevision: 1, role: "producer" },
+      { id: own.id, title: "Another Song", currentRevision: 1, role: "producer", archived: false },
     ]);
     expect((await studio.app.inject({ url: "/api/projects" })).statusCode).toBe(401);
   });

@@ -50,7 +50,7 @@ export async function studioUnderTest(
     /** A feed of this process, or one relayed through the database as `serve` runs it. */
     feed?: ChangeFeed | "relayed";
     jobs?: "queue only" | "queue and worker";
-    server?: Pick<ServerOptions, "logger" | "uploadLimit" | "projectQuota">;
+    server?: Pick<ServerOptions, "logger" | "uploadLimit" | "projectQuota" | "importLimit">;
   } = {},
 ): Promise<StudioUnderTest> {
   const opened = await serverTestDatabase().open();

@@ -13,7 +13,8 @@ import {
   violatedConstraint,
 } from "./database.ts";
 import { checkId, checkRevisionNumber } from "./ids.ts";
-import { projects, revisions } from "./schema.ts";
+import { projectArchived } from "./projects.ts";
+import { accounts, projects, revisions } from "./schema.ts";
 
 /**
  * A project's documents, one row per save. A save names the revision it was made on
@@ -37,6 +38,8 @@ export interface Revision {
 
 export type RevisionSummary = Omit<Revision, "document" | "operations"> & {
   operationCount: number;
+  /** The author's display name, as it reads now. */
+  authorName: string;
 };
 
 export interface SaveRevision {
@@ -119,11 +122,13 @@ async function appendRevision(
   revision: NewRevision,
 ): Promise<number> {
   const [project] = await tx
-    .select({ current: projects.currentRevision })
+    .select({ current: projects.currentRevision, archivedAt: projects.archivedAt })
     .from(projects)
     .where(eq(projects.id, projectId))
     .for("update");
   if (!project) throw projectMissing(projectId);
+  // Checked under the row lock, so an archive and a save cannot pass each other.
+  if (project.archivedAt !== null) throw projectArchived(projectId, "new revisions");
   if (project.current !== baseRevision) {
     throw new RevisionConflictError(projectId, baseRevision, project.current);
   }
@@ -285,11 +290,13 @@ export async function listRevisions(
       number: revisions.number,
       parent: revisions.parentNumber,
       authorId: revisions.authorId,
+      authorName: accounts.displayName,
       createdAt: revisions.createdAt,
       restoredFrom: revisions.restoredFrom,
       operationCount: sql<number>`jsonb_array_length(${revisions.operations})::int`,
     })
     .from(revisions)
+    .innerJoin(accounts, eq(accounts.id, revisions.authorId))
     .where(eq(revisions.projectId, projectId))
     .orderBy(order === "oldest first" ? asc(revisions.number) : desc(revisions.number));
   return rows;

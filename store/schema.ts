@@ -47,6 +47,8 @@ export const projects = pgTable("projects", {
   ownerId: uuid("owner_id").notNull(),
   createdAt: createdAt(),
   currentRevision: integer("current_revision").notNull(),
+  /** Set while the project is archived: readable, out of the default list, takes no saves. */
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
 });
 
 export const projectMembers = pgTable(

@@ -91,7 +91,17 @@ import {
   sweepPasswordResets,
   usePasswordReset,
 } from "./password-resets.ts";
-import { createProject, findProject, type NewProject, type ProjectRecord } from "./projects.ts";
+import {
+  createProject,
+  createProjectWithFiles,
+  findProject,
+  type ListedProject,
+  listMemberProjects,
+  type NewProject,
+  type NewProjectFile,
+  type ProjectRecord,
+  setProjectArchived,
+} from "./projects.ts";
 import {
   listRevisions,
   loadRevision,
@@ -240,6 +250,29 @@ export class Store {
 
   findProject(projectId: string): Promise<ProjectRecord | undefined> {
     return findProject(this.db, projectId);
+  }
+
+  /** A project with its first files (an import), all in one transaction or not at all. */
+  createProjectWithFiles(
+    project: NewProject,
+    files: readonly NewProjectFile[],
+    audit?: (project: ProjectRecord) => AuditRecord,
+  ): Promise<ProjectRecord> {
+    return createProjectWithFiles(this.db, project, files, audit);
+  }
+
+  /** The projects an account is on, active or archived, with its role on each. */
+  listMemberProjects(accountId: string, which: "active" | "archived"): Promise<ListedProject[]> {
+    return listMemberProjects(this.db, accountId, which);
+  }
+
+  /** Archives a project at `now`, or unarchives it (`null`). */
+  setProjectArchived(
+    projectId: string,
+    now: Date | null,
+    audit?: (project: ProjectRecord) => AuditRecord,
+  ): Promise<ProjectRecord> {
+    return setProjectArchived(this.db, projectId, now, audit);
   }
 
   /** The projects an account is on, with its role on each. */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { roleSchema } from "../../accounts/roles.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { applyOperation, Operation } from "../../music/operations.ts";
+import { parseProject } from "../../music/validate.ts";
 import { RevisionConflictError } from "../../store/revisions.ts";
 import { auditOf } from "../audit.ts";
 import type { AuthContext } from "../auth.ts";
@@ -14,16 +15,31 @@ import { caller, callerRole } from "../route-access.ts";
 import { checkSavedSources } from "../source-check.ts";
 
 const Params = z.strictObject({ projectId: z.string() });
+
+/** A project as its members see it. */
+const ProjectSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  currentRevision: z.number(),
+  role: roleSchema,
+  /** True while the project is archived: readable, out of the default list, takes no saves. */
+  archived: z.boolean(),
+});
+
+const Saved = z.object({ ok: z.literal(true), revision: z.number() });
 const RevisionParams = z.strictObject({
   projectId: z.string(),
   number: z.coerce.number().int().min(1),
 });
 
-/** A save or a restore on a stale base: 409, naming the revision to load and build on. */
+/**
+ * A save or a restore on a stale base: 409, naming the revision to load and build on. An
+ * archived project's refusal (E_PROJECT_ARCHIVED) is a 409 too, without a revision to load.
+ */
 const Conflict = z.object({
   ok: z.literal(false),
-  error: z.object({ code: z.string(), message: z.string(), subject: z.string() }),
-  currentRevision: z.number(),
+  error: z.object({ code: z.string(), message: z.string(), subject: z.string().optional() }),
+  currentRevision: z.number().optional(),
 });
 
 function conflict(reply: FastifyReply, error: unknown) {
@@ -45,23 +61,21 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       config: { access: "signed-in" },
       schema: {
         summary: "List your projects",
-        description: "The projects you are on, with your role on each.",
-        response: {
-          200: z.object({
-            projects: z.array(
-              z.object({
-                id: z.string(),
-                title: z.string(),
-                currentRevision: z.number(),
-                role: roleSchema,
-              }),
-            ),
-          }),
-        },
+        description:
+          "The projects you are on, with your role on each: the active ones, or with `archived=true` the archived ones.",
+        querystring: z.strictObject({ archived: z.enum(["true", "false"]).optional() }),
+        response: { 200: z.object({ projects: z.array(ProjectSummary) }) },
       },
     },
     async (request) => {
-      return { projects: await context.store.listAccountProjects(caller(request).account.id) };
+      const which = request.query.archived === "true" ? "archived" : "active";
+      const listed = await context.store.listMemberProjects(caller(request).account.id, which);
+      return {
+        projects: listed.map(({ archivedAt, ...project }) => ({
+          ...project,
+          archived: archivedAt !== null,
+        })),
+      };
     },
   );
 
@@ -71,14 +85,15 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       config: { access: { project: "project.read" } },
       schema: {
         summary: "Read a project",
-        description: "A project, its current revision and your role on it.",
+        description:
+          "A project, its current revision, whether it is archived and your role on it; with `include=document`, the current revision's document too, so one call opens the project.",
         params: Params,
+        querystring: z.strictObject({ include: z.literal("document").optional() }),
         response: {
-          200: z.object({
-            id: z.string(),
-            title: z.string(),
-            currentRevision: z.number(),
-            role: z.string(),
+          200: ProjectSummary.extend({
+            archivedAt: z.string().nullable(),
+            /** The current revision's document, with `include=document`. */
+            document: z.record(z.string(), z.unknown()).optional(),
           }),
         },
       },
@@ -89,11 +104,20 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       const project = await context.store.findProject(projectId);
       if (!project)
         throw new ControlRoomError("E_NOT_FOUND", `there is no project ${projectId}`, projectId);
+      // The revision the project names, not "the current one" read again: a save between the
+      // two reads must not pair one revision's number with another's document.
+      const document =
+        request.query.include === "document"
+          ? (await context.store.loadRevision(projectId, project.currentRevision)).document
+          : undefined;
       return {
         id: project.id,
         title: project.title,
         currentRevision: project.currentRevision,
         role,
+        archived: project.archivedAt !== null,
+        archivedAt: project.archivedAt?.toISOString() ?? null,
+        ...(document ? { document } : {}),
       };
     },
   );
@@ -121,7 +145,7 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       schema: {
         summary: "List the revisions",
         description:
-          "Every saved revision, newest first: who saved it, when, on which revision, how many operations it holds, and what it restored.",
+          "Every saved revision, newest first: who saved it (their id and display name), when, on which revision, how many operations it holds, and what it restored.",
         params: Params,
         response: {
           200: z.object({
@@ -130,6 +154,8 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
                 number: z.number(),
                 parent: z.number().nullable(),
                 authorId: z.string(),
+                /** The author's display name as it reads now. */
+                authorName: z.string(),
                 createdAt: z.string(),
                 operationCount: z.number(),
                 restoredFrom: z.number().nullable(),
@@ -268,6 +294,109 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
           author: signedIn.account.id,
           operations: 0,
           restoredFrom: number,
+        });
+        return { ok: true as const, revision };
+      } catch (error) {
+        return conflict(reply, error);
+      }
+    },
+  );
+
+  for (const [verb, archive] of [
+    ["archive", true],
+    ["unarchive", false],
+  ] as const) {
+    route.post(
+      `/api/projects/:projectId/${verb}`,
+      {
+        config: { access: { project: "project.delete" } },
+        schema: {
+          summary: archive ? "Archive the project" : "Unarchive the project",
+          description: archive
+            ? "Archives the project: it leaves its members' project list (GET /api/projects?archived=true shows it), stays readable and downloadable, and takes no new revisions (saves, restores and pushed documents are 409 E_PROJECT_ARCHIVED) until it is unarchived. Archiving an archived project changes nothing."
+            : "Brings an archived project back to its members' project list and lets it take revisions again. Unarchiving an active project changes nothing.",
+          params: Params,
+          response: {
+            200: z.object({
+              ok: z.literal(true),
+              project: ProjectSummary.extend({ archivedAt: z.string().nullable() }),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const { projectId } = request.params;
+        const signedIn = caller(request);
+        const project = await context.store.setProjectArchived(
+          projectId,
+          archive ? (context.now?.() ?? new Date()) : null,
+          (changed) =>
+            auditOf(request, context, {
+              actorId: signedIn.account.id,
+              projectId,
+              event: archive ? "project.archived" : "project.unarchived",
+              subject: `project:${projectId}`,
+              detail: { title: changed.title, revision: changed.currentRevision },
+            }),
+        );
+        return {
+          ok: true as const,
+          project: {
+            id: project.id,
+            title: project.title,
+            currentRevision: project.currentRevision,
+            role: callerRole(request),
+            archived: project.archivedAt !== null,
+            archivedAt: project.archivedAt?.toISOString() ?? null,
+          },
+        };
+      },
+    );
+  }
+
+  route.put(
+    "/api/projects/:projectId/document",
+    {
+      // Replacing the whole document may change anything a save could, as a restore does.
+      config: { access: { project: "revisions.restore" } },
+      schema: {
+        summary: "Save a whole document as a new revision",
+        description:
+          "Makes `document` the project's next revision on top of baseRevision, as `controlroom push` does with a project folder edited offline: the revision records no operations, since the edits were made elsewhere. Its sources are checked against the project's files like a save's (upload missing files first, by name). 409 when another save came first.",
+        params: Params,
+        body: z.strictObject({
+          baseRevision: z.number().int().min(1),
+          document: z.record(z.string(), z.unknown()),
+        }),
+        response: { 200: Saved, 409: Conflict },
+      },
+    },
+    async (request, reply) => {
+      const { projectId } = request.params;
+      const { baseRevision } = request.body;
+      const signedIn = caller(request);
+      const document = parseProject(request.body.document, "document");
+      const base = await context.store.loadRevision(projectId, baseRevision);
+      await checkSavedSources(context.store, projectId, base.document, document);
+      try {
+        const revision = await context.store.saveRevision(
+          projectId,
+          { baseRevision, author: signedIn.account.id, document, operations: [] },
+          (number) =>
+            auditOf(request, context, {
+              actorId: signedIn.account.id,
+              projectId,
+              event: "revision.replaced",
+              subject: `revision:${number}`,
+              detail: { baseRevision, tracks: document.tracks.length },
+            }),
+        );
+        context.feed?.publish({
+          type: "revision",
+          projectId,
+          revision,
+          author: signedIn.account.id,
+          operations: 0,
         });
         return { ok: true as const, revision };
       } catch (error) {

@@ -15,7 +15,9 @@ import { isControlRoomError } from "../music/errors.ts";
 import { DEFAULT_PROJECT_QUOTA_BYTES } from "../store/files.ts";
 import type { AuthContext } from "./auth.ts";
 import { type ErrorBody, errorBody, statusFor } from "./http-errors.ts";
+import type { TrustProxy } from "./proxy-settings.ts";
 import { describeAccess, installAccessCheck } from "./route-access.ts";
+import { accountRoutes } from "./routes/accounts.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { jobRoutes } from "./routes/jobs.ts";
@@ -41,6 +43,8 @@ export interface ServerOptions {
   projectQuota?: number;
   /** Largest project file to import (DAWproject, MIDI, zipped folder), 413 past it; 1 GiB by default. */
   importLimit?: number;
+  /** Which proxies to believe about the client's protocol and address (proxy-settings.ts). */
+  trustProxy?: TrustProxy;
   /** Reports whether the database answers, for /ready. */
   ready?: () => Promise<boolean>;
   version?: string;
@@ -66,6 +70,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         };
   const app = Fastify({
     logger,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     bodyLimit: JSON_BODY_LIMIT,
     // Requests the router cannot even read (a malformed URL or header) get the same shape.
     frameworkErrors: (error, _request, reply) => {
@@ -155,6 +160,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     installAccessCheck(app, options.auth);
     sessionRoutes(app, options.auth);
     tokenRoutes(app, options.auth);
+    accountRoutes(app, options.auth);
     projectRoutes(app, options.auth);
     projectImportRoutes(app, options.auth, {
       importLimit: options.importLimit ?? IMPORT_LIMIT,
@@ -173,6 +179,14 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     reply.type("text/html; charset=utf-8").send(HOME),
   );
   return app;
+}
+
+/** A number of proxies, as proxy-addr counts hops (the nearest is hop 0). */
+function fastifyTrustProxy(
+  trust: TrustProxy | undefined,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === undefined) return false;
+  return typeof trust === "number" ? (_address, hop) => hop < trust : trust;
 }
 
 /** Until the studio's pages arrive: what is running, and where the API is described. */

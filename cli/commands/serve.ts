@@ -3,7 +3,7 @@ import { type Command, optionalInteger, parseCommandLine } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 
 export const serveCommand: Command = {
-  help: `controlroom serve [--port N] [--host H] [--data <dir>] [--workers N]
+  help: `controlroom serve [--port N] [--host H] [--data <dir>] [--workers N] [--trust-proxy P]
 
 Starts the studio server with its embedded database (PGlite) in <dir> (default
 .controlroom/), or on the PostgreSQL server DATABASE_URL names. The first start creates
@@ -14,7 +14,14 @@ the owner's account, prints how to sign in, and adds the demo song. Stop it with
   --data <dir>  the data folder (default .controlroom)
   --workers N   jobs (renders, masters, analyses) this process runs at once (default 1);
                 0 leaves them to \`controlroom worker\` processes
-  --log         write the request log (JSON lines) to standard output`,
+  --log         write the request log (JSON lines) to standard output
+  --trust-proxy P
+                behind a TLS proxy: believe its X-Forwarded-Proto and X-Forwarded-For
+                (secure cookies, the client's address for sign-in limits). P is true
+                (whoever connects is the proxy), a number of proxies, or their addresses
+                (10.0.0.1,192.168.0.0/16). Default: CONTROLROOM_TRUST_PROXY, else none.
+                CONTROLROOM_ALLOWED_ORIGINS lists other origins whose pages may open the
+                change feed (https://studio.example,...).`,
   async run(argv) {
     const { values } = parseCommandLine("serve", argv, {
       port: { type: "string" },
@@ -22,6 +29,7 @@ the owner's account, prints how to sign in, and adds the demo song. Stop it with
       data: { type: "string" },
       log: { type: "boolean" },
       workers: { type: "string" },
+      "trust-proxy": { type: "string" },
     });
     const studio = await startStudio({
       port: optionalInteger(values.port, "--port", 0, 65_535) ?? 4321,
@@ -29,6 +37,7 @@ the owner's account, prints how to sign in, and adds the demo song. Stop it with
       dataDir: values.data,
       logger: values.log ?? false,
       workers: optionalInteger(values.workers, "--workers", 0, 64) ?? 1,
+      trustProxy: values["trust-proxy"],
     });
     for (const message of studio.messages) console.log(message);
     await new Promise<void>((resolve) => {

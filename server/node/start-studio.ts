@@ -9,6 +9,7 @@ import type { Store } from "../../store/store.ts";
 import { buildServer } from "../app.ts";
 import { loadCsrfSecret } from "../auth.ts";
 import { ChangeFeed } from "../feed.ts";
+import { parseAllowedOrigins, parseTrustProxy } from "../proxy-settings.ts";
 import { projectQuotaFromEnv } from "../uploads.ts";
 
 export interface StudioOptions {
@@ -20,6 +21,8 @@ export interface StudioOptions {
   logger?: boolean;
   /** Jobs this process runs at once; 0 leaves them to `controlroom worker` processes. */
   workers?: number;
+  /** `--trust-proxy`; else CONTROLROOM_TRUST_PROXY; else no proxy is believed. */
+  trustProxy?: string;
 }
 
 export interface Studio {
@@ -51,7 +54,16 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     if (workers > 0) await jobs.work({ concurrency: workers });
     const app = await buildServer({
       jobs,
-      auth: { store, csrfSecret: await loadCsrfSecret(store), feed },
+      auth: {
+        store,
+        csrfSecret: await loadCsrfSecret(store),
+        feed,
+        allowedOrigins: parseAllowedOrigins(env.CONTROLROOM_ALLOWED_ORIGINS),
+      },
+      trustProxy: parseTrustProxy(
+        options.trustProxy ?? env.CONTROLROOM_TRUST_PROXY,
+        options.trustProxy === undefined ? "CONTROLROOM_TRUST_PROXY" : "--trust-proxy",
+      ),
       logger: options.logger ?? false,
       projectQuota: projectQuotaFromEnv(env),
       ready: async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { createCsrfToken } from "../../accounts/csrf.ts";
 import { emailSchema } from "../../accounts/email.ts";
 import {
   acceptInvitation,
@@ -8,16 +9,21 @@ import {
   hashInvitationToken,
   type InvitationTokenHash,
 } from "../../accounts/invitations.ts";
+import { checkNewPassword, hashPassword, passwordSchema } from "../../accounts/passwords.ts";
 import { roleSchema } from "../../accounts/roles.ts";
+import { type StoredSession, sessionCookie, startSession } from "../../accounts/sessions.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import type { Invitation } from "../../store/invitations.ts";
 import { auditOf } from "../audit.ts";
-import type { AuthContext } from "../auth.ts";
+import { type AuthContext, isSecure } from "../auth.ts";
 import { caller, callerRole } from "../route-access.ts";
+import { SignedInBody } from "./session.ts";
 
 const Params = z.strictObject({ projectId: z.string() });
 const MemberParams = z.strictObject({ projectId: z.string(), accountId: z.string() });
 const Ok = z.object({ ok: z.literal(true) });
+const InvitationParams = z.strictObject({ projectId: z.string(), invitationId: z.string() });
+const InvitationToken = z.string().min(1).max(200);
 
 /**
  * Who is on a project: the list, invitations (the token is shown once, only its hash is
@@ -226,6 +232,175 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
           detail: { role: previous },
         }),
       );
+      // Their open feeds of the project close, on every server process.
+      context.feed?.publish({ type: "access", accountId, projectId, reason: "member-removed" });
+      return { ok: true as const };
+    },
+  );
+
+  route.post(
+    "/api/invitations/lookup",
+    {
+      config: { access: "public" },
+      schema: {
+        summary: "Look an invitation up",
+        description:
+          "What the invitation page shows before anyone signs in: who invited, to which project, in which role, for which email, until when, and whether an account exists for that email (then sign in and accept; else sign up). The token travels in the body, never in a URL, so it stays out of logs. 404 for an unknown token, 410 for a used, withdrawn or expired one.",
+        body: z.strictObject({ token: InvitationToken }),
+        response: {
+          200: z.object({
+            projectTitle: z.string(),
+            invitedBy: z.string().nullable(),
+            role: roleSchema,
+            email: z.string(),
+            expiresAt: z.string(),
+            accountExists: z.boolean(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { token } = request.body;
+      const found = await context.store.findInvitationDetails(hashInvitationToken(token));
+      checkOpen(found && asStored(found.invitation), token, now());
+      if (!found) throw new Error("checkOpen lets no unknown invitation through");
+      return {
+        projectTitle: found.projectTitle,
+        invitedBy: found.inviterName,
+        role: found.invitation.role,
+        email: found.invitation.email,
+        expiresAt: found.invitation.expiresAt.toISOString(),
+        accountExists: found.accountExists,
+      };
+    },
+  );
+
+  route.post(
+    "/api/invitations/sign-up",
+    {
+      config: { access: "public" },
+      schema: {
+        summary: "Sign up through an invitation",
+        description:
+          "Someone without an account creates one (name and password, at least 15 characters; the email is the invitation's) and joins the project in the invitation's role, in one step. Answers like sign-in: sets the session cookie and returns the CSRF token. 409 when the email already has an account: sign in and accept instead.",
+        body: z.strictObject({
+          token: InvitationToken,
+          displayName: z.string().trim().min(1).max(100),
+          password: passwordSchema,
+        }),
+        response: { 200: SignedInBody.extend({ projectId: z.string(), role: roleSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const { token, displayName } = request.body;
+      const password = checkNewPassword(request.body.password);
+      const passwordHash = await hashPassword(password);
+      const at = now();
+      let session: StoredSession | undefined;
+      let sessionToken: ReturnType<typeof startSession>["token"] | undefined;
+      const { invitation, account } = await context.store.signUpWithInvitation(
+        hashInvitationToken(token),
+        at,
+        (found) => checkOpen(found && asStored(found), token, at),
+        (found) => ({ email: found.email, displayName, passwordHash }),
+        (created) => {
+          const started = startSession(created.id, at);
+          session = started.stored;
+          sessionToken = started.token;
+          return started.stored;
+        },
+        (accepted, created) => [
+          auditOf(request, context, {
+            actorId: created.id,
+            event: "account.created",
+            subject: `account:${created.id}`,
+            detail: { through: `invitation:${accepted.id}` },
+          }),
+          auditOf(request, context, {
+            actorId: created.id,
+            projectId: accepted.projectId,
+            event: "invitation.accepted",
+            subject: `invitation:${accepted.id}`,
+            detail: { role: accepted.role, invitedBy: accepted.invitedBy },
+          }),
+        ],
+      );
+      if (!session || !sessionToken) throw new Error("the sign-up started no session");
+      reply.header("set-cookie", sessionCookie(sessionToken, { secure: isSecure(request) }));
+      return {
+        ok: true as const,
+        account: { id: account.id, email: account.email, displayName: account.displayName },
+        csrfToken: createCsrfToken(context.csrfSecret, session.tokenHash),
+        projectId: invitation.projectId,
+        role: invitation.role,
+      };
+    },
+  );
+
+  route.get(
+    "/api/projects/:projectId/invitations",
+    {
+      config: { access: { project: "members.invite" } },
+      schema: {
+        summary: "List pending invitations",
+        description:
+          "The project's invitations nobody has accepted or withdrawn yet and that have not expired. Never their tokens.",
+        params: Params,
+        response: {
+          200: z.object({
+            invitations: z.array(
+              z.object({
+                id: z.string(),
+                email: z.string(),
+                role: roleSchema,
+                invitedBy: z.string().nullable(),
+                createdAt: z.string(),
+                expiresAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const pending = await context.store.listPendingInvitations(request.params.projectId, now());
+      return {
+        invitations: pending.map((invitation) => ({
+          id: invitation.id,
+          email: invitation.email,
+          role: invitation.role,
+          invitedBy: invitation.invitedBy,
+          createdAt: invitation.createdAt.toISOString(),
+          expiresAt: invitation.expiresAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  route.delete(
+    "/api/projects/:projectId/invitations/:invitationId",
+    {
+      config: { access: { project: "members.invite" } },
+      schema: {
+        summary: "Withdraw an invitation",
+        description:
+          "The invitation's link stops working (410). 404 for an invitation this project does not have, 410 for one already accepted or withdrawn.",
+        params: InvitationParams,
+        response: { 200: Ok },
+      },
+    },
+    async (request) => {
+      const { projectId, invitationId } = request.params;
+      const signedIn = caller(request);
+      await context.store.revokeInvitation(projectId, invitationId, now(), (invitation) =>
+        auditOf(request, context, {
+          actorId: signedIn.account.id,
+          projectId,
+          event: "invitation.revoked",
+          subject: `invitation:${invitation.id}`,
+          detail: { email: invitation.email, role: invitation.role },
+        }),
+      );
       return { ok: true as const };
     },
   );
@@ -241,6 +416,14 @@ function asStored(invitation: Invitation) {
     invitedBy: invitation.invitedBy ?? "",
     createdAt: invitation.createdAt,
     expiresAt: invitation.expiresAt,
-    closedAt: invitation.acceptedAt,
+    closedAt: invitation.acceptedAt ?? invitation.revokedAt,
   };
+}
+
+/**
+ * Throws unless the invitation can still be used: the checks of accepting it, without an
+ * account yet (so without the email check; a sign-up takes the invitation's email).
+ */
+function checkOpen(stored: ReturnType<typeof asStored> | undefined, token: string, at: Date): void {
+  acceptInvitation(stored, { token, accountEmail: stored?.email ?? "", now: at });
 }

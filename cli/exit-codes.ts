@@ -29,6 +29,9 @@ const BY_PREFIX: [string, number][] = [
   ["E_STORE_MEMBER", EXIT.usage],
   ["E_STORE_INVITATION", EXIT.usage],
   ["E_STORE_AUDIT_LIMIT", EXIT.usage],
+  // The account named does not exist (controlroom account reset).
+  ["E_ACCOUNT_MISSING", EXIT.usage],
+  ["E_STORE_EMAIL", EXIT.usage],
   ["E_UPLOAD_NOT_AUDIO", EXIT.audio],
   ["E_PROJECT", EXIT.project],
   ["E_TEMPO", EXIT.project],

@@ -75,6 +75,12 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     load: async () => (await import("./commands/serve.ts")).serveCommand,
   },
   {
+    name: "account",
+    usage: "account reset <email> [--data <dir>]",
+    summary: "print a one-time password reset link for an account of the studio",
+    load: async () => (await import("./commands/account.ts")).accountCommand,
+  },
+  {
     name: "worker",
     usage: "worker [--concurrency N] [--data <dir>]",
     summary: "run render, master and analysis jobs for a studio server sharing its database",

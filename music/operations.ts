@@ -52,7 +52,8 @@ function changesOf<Shape extends z.ZodRawShape>(
 /** A track id, or `master` for the master strip. */
 const StripOwner = Id;
 
-const leafOperations = [
+/** Every kind of edit but a batch, each a schema of its own (the API documents them by name). */
+export const leafOperations = [
   z.strictObject({
     type: z.literal("clip.add"),
     trackId: Id,

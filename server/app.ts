@@ -4,6 +4,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -15,6 +16,7 @@ import { isControlRoomError } from "../music/errors.ts";
 import { DEFAULT_PROJECT_QUOTA_BYTES } from "../store/files.ts";
 import type { AuthContext } from "./auth.ts";
 import { type ErrorBody, errorBody, statusFor } from "./http-errors.ts";
+import { ErrorResponse } from "./openapi-schemas.ts";
 import type { TrustProxy } from "./proxy-settings.ts";
 import { describeAccess, installAccessCheck } from "./route-access.ts";
 import { accountRoutes } from "./routes/accounts.ts";
@@ -120,7 +122,23 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     },
     // Each operation shows the access its route declared, as the check enforces it.
     transform: (input) => {
-      const transformed = jsonSchemaTransform(input);
+      // Every route may refuse: its 4xx answers are documented as the one error shape.
+      const response = { "4XX": ErrorResponse, ...(input.schema?.response as object) };
+      // @fastify/websocket hides its routes; the feed is part of the API, so it is shown.
+      const websocket = input.route.websocket === true;
+      const transformed = jsonSchemaTransform({
+        ...input,
+        schema: input.schema && {
+          ...input.schema,
+          response,
+          ...(websocket ? { hide: false } : {}),
+        },
+      });
+      if (websocket) {
+        (transformed.schema.response as Record<string, unknown>)["101"] = {
+          description: "Switching Protocols: the feed is open; messages follow as JSON text.",
+        };
+      }
       const access = input.route.config?.access;
       if (access === undefined) return transformed;
       return {
@@ -131,6 +149,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
         } as typeof transformed.schema,
       };
     },
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

@@ -9,6 +9,7 @@ import { RevisionConflictError } from "../../store/revisions.ts";
 import { auditOf } from "../audit.ts";
 import type { AuthContext } from "../auth.ts";
 import { serveFeed } from "../feed.ts";
+import { FEED_CLOSE_CODES } from "../feed-messages.ts";
 import { actionsFor } from "../operation-actions.ts";
 import { requireActions } from "../project-access.ts";
 import { caller, callerRole } from "../route-access.ts";
@@ -130,7 +131,15 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       schema: {
         summary: "Follow the project's changes (WebSocket)",
         description:
-          "A WebSocket: every save of the project, as it is committed, and jobs' progress. Closes with 4401 when the session or token it was opened with ends (sign-out, password change, account disabled, token revoked), 4404 when you are not (or no longer) a member, 4403 when the page's Origin is neither the studio's own host nor an allowed origin.",
+          "A WebSocket: every save of the project as it is committed, and its jobs' progress, as JSON text messages (`FeedMessage`: `FeedSubscribed` first, then `FeedRevision` and `FeedJob`). A refused or ended feed closes with 4000 + the HTTP status: " +
+          Object.entries(FEED_CLOSE_CODES)
+            .map(([code, why]) => `${code} ${why}`)
+            .join("; ") +
+          ".",
+        "x-websocket": {
+          messages: { $ref: "#/components/schemas/FeedMessage" },
+          closeCodes: FEED_CLOSE_CODES,
+        },
         params: Params,
       },
     },

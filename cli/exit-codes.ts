@@ -32,6 +32,8 @@ const BY_PREFIX: [string, number][] = [
   // The account named does not exist (controlroom account reset).
   ["E_ACCOUNT_MISSING", EXIT.usage],
   ["E_STORE_EMAIL", EXIT.usage],
+  // The studio could not be reached, or refused what push or pull asked of it.
+  ["E_STUDIO", EXIT.usage],
   ["E_UPLOAD_NOT_AUDIO", EXIT.audio],
   ["E_PROJECT", EXIT.project],
   ["E_TEMPO", EXIT.project],

@@ -87,6 +87,18 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     load: async () => (await import("./commands/worker.ts")).workerCommand,
   },
   {
+    name: "push",
+    usage: "push <dir> --server URL",
+    summary: "move a project folder into the studio (a new project, or --project's next revision)",
+    load: async () => (await import("./commands/push.ts")).pushCommand,
+  },
+  {
+    name: "pull",
+    usage: "pull <projectId> <dir> --server URL",
+    summary: "write a studio project into a project folder",
+    load: async () => (await import("./commands/pull.ts")).pullCommand,
+  },
+  {
     name: "demo",
     usage: "demo [-o <file>]",
     summary: "build the demo song (first run) and render it",

@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
+import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectToMidi } from "../formats/midi/midi-export.ts";
 import { wavHeader } from "../formats/wav/writer.ts";
+import { Project, SCHEMA_VERSION } from "../music/project.ts";
 import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
 /**
@@ -106,6 +109,28 @@ describe("fuzzing the routes", () => {
       { kind: "analysis", file: "audio/take.wav" },
       studio.accountId("pro"),
     );
+    // A song of one take and a few notes, to import as a zipped folder and as MIDI.
+    const imported = Project.parse({
+      schemaVersion: SCHEMA_VERSION,
+      sources: [
+        { id: "take", file: "audio/take.wav", sampleRate: 48_000, channels: 1, frames: 64 },
+      ],
+      tracks: [
+        {
+          id: "keys",
+          name: "Keys",
+          kind: "instrument",
+          noteClips: [
+            {
+              id: "n",
+              startTick: 0,
+              lengthTicks: 960,
+              notes: [{ pitch: 60, velocity: 90, startTick: 0, lengthTicks: 480 }],
+            },
+          ],
+        },
+      ],
+    });
     const valid: ValidRequest[] = [
       {
         method: "POST",
@@ -167,6 +192,31 @@ describe("fuzzing the routes", () => {
       { method: "GET", url: `${project}/jobs` },
       { method: "GET", url: `${project}/jobs/${job.id}` },
       { method: "POST", url: `${project}/jobs/${job.id}/cancel` },
+      { method: "POST", url: "/api/projects", body: { title: "Fuzzed" } },
+      {
+        method: "POST",
+        url: "/api/projects?from=folder&title=Zipped",
+        bytes: Buffer.from(
+          zipSync({
+            "project.json": new TextEncoder().encode(JSON.stringify(imported)),
+            "audio/take.wav": take,
+          }),
+        ),
+        headers: { "content-type": "application/zip" },
+      },
+      {
+        method: "POST",
+        url: "/api/projects?from=midi",
+        bytes: Buffer.from(projectToMidi(imported)),
+        headers: { "content-type": "audio/midi" },
+      },
+      { method: "GET", url: `${project}?include=document` },
+      { method: "GET", url: `${project}/export?format=folder&revision=1` },
+      { method: "GET", url: `${project}/export?format=dawproject` },
+      { method: "PUT", url: `${project}/document`, body: { baseRevision: 1, document: imported } },
+      { method: "POST", url: `${project}/archive` },
+      { method: "GET", url: "/api/projects?archived=true" },
+      { method: "POST", url: `${project}/unarchive` },
     ];
     const next = random(20261201);
     let requests = 0;

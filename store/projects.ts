@@ -15,6 +15,7 @@ import {
   type Role,
   revisions,
 } from "./schema.ts";
+import { refuseNul } from "./text.ts";
 
 export interface ProjectRecord {
   id: string;
@@ -70,7 +71,9 @@ export async function createProjectWithFiles(
   if (title.length === 0) {
     throw new ControlRoomError("E_STORE_TITLE", "the project title is empty", "title");
   }
+  refuseNul(title, "title");
   const document = parseProject(input.document, "document");
+  refuseNul(document, "document");
   for (const file of files) checkFileName(file.name);
   try {
     return await db.transaction(async (tx) => {

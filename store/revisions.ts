@@ -15,6 +15,7 @@ import {
 import { checkId, checkRevisionNumber } from "./ids.ts";
 import { projectArchived } from "./projects.ts";
 import { accounts, projects, revisions } from "./schema.ts";
+import { refuseNul } from "./text.ts";
 
 /**
  * A project's documents, one row per save. A save names the revision it was made on
@@ -73,7 +74,9 @@ export class RevisionConflictError extends ControlRoomError {
 const Operations = z.array(Operation);
 
 function checkDocument(document: unknown): Project {
-  return parseProject(document, "document");
+  const parsed = parseProject(document, "document");
+  refuseNul(parsed, "document");
+  return parsed;
 }
 
 /**
@@ -88,6 +91,7 @@ function checkOperations(operations: unknown): Operation[] {
     const field = ["operations", ...issue.path].join(".");
     throw new ControlRoomError("E_STORE_OPERATIONS", `${field}: ${issue.message}`, field);
   }
+  refuseNul(operations, "operations");
   return operations as Operation[];
 }
 

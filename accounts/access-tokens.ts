@@ -37,10 +37,11 @@ export function createAccessToken(request: {
   readonly expiresInDays?: number;
 }): { token: AccessToken; stored: NewAccessToken } {
   const name = request.name.trim();
-  if (name.length === 0 || name.length > MAX_ACCESS_TOKEN_NAME) {
+  // Control characters (NUL above all, which PostgreSQL refuses in text) name nothing.
+  if (name.length === 0 || name.length > MAX_ACCESS_TOKEN_NAME || /\p{Cc}/u.test(name)) {
     throw new ControlRoomError(
       "E_ACCESS_TOKEN_NAME",
-      `a token needs a name of 1 to ${MAX_ACCESS_TOKEN_NAME} characters, saying what uses it`,
+      `a token needs a name of 1 to ${MAX_ACCESS_TOKEN_NAME} printable characters, saying what uses it`,
       "name",
     );
   }

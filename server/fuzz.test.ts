@@ -176,6 +176,36 @@ describe("fuzzing the routes", () => {
         body: { email: "guest@studio.test", role: "viewer" },
       },
       { method: "POST", url: "/api/invitations/accept", body: { token: "a".repeat(43) } },
+      { method: "POST", url: "/api/invitations/lookup", body: { token: "a".repeat(43) } },
+      {
+        method: "POST",
+        url: "/api/invitations/sign-up",
+        body: { token: "a".repeat(43), displayName: "Someone", password: "a long enough password" },
+      },
+      { method: "GET", url: `${project}/invitations` },
+      {
+        method: "DELETE",
+        url: `${project}/invitations/00000000-0000-4000-8000-000000000000`,
+      },
+      { method: "POST", url: "/api/account/tokens", body: { name: "fuzz", expiresInDays: 7 } },
+      { method: "GET", url: "/api/account/tokens" },
+      { method: "DELETE", url: "/api/account/tokens/00000000-0000-4000-8000-000000000000" },
+      {
+        method: "PUT",
+        url: "/api/account/password",
+        body: { currentPassword: "not the password", newPassword: "not the password either" },
+      },
+      {
+        method: "POST",
+        url: "/api/password-reset",
+        body: { token: "b".repeat(43), password: "a long enough password" },
+      },
+      { method: "GET", url: "/api/accounts" },
+      {
+        method: "POST",
+        url: "/api/accounts/00000000-0000-4000-8000-000000000000/password-reset",
+      },
+      { method: "POST", url: "/api/accounts/00000000-0000-4000-8000-000000000000/enable" },
       {
         method: "PUT",
         url: `${project}/members/${studio.accountId("eng")}`,

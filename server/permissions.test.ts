@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInvitation } from "../accounts/invitations.ts";
 import { type Action, can, ROLES, type Role } from "../accounts/roles.ts";
 import { wavHeader } from "../formats/wav/writer.ts";
 import { emptyProject } from "../music/project.ts";
@@ -69,6 +70,19 @@ async function storeTake(name: string): Promise<void> {
       durationSeconds: 16 / 48_000,
     },
   });
+}
+
+/** A fresh invitation from the producer, for a withdrawal to act on. */
+async function pendingInvitation(): Promise<string> {
+  extras++;
+  const { stored } = createInvitation({
+    projectId,
+    email: `invited-${extras}@studio.test`,
+    role: "viewer",
+    inviter: { accountId: studio.accountId("producer"), role: "producer" },
+    now: new Date(),
+  });
+  return studio.store.createInvitation(stored);
 }
 
 const current = async () => (await studio.store.findProject(projectId))!.currentRevision;
@@ -189,6 +203,19 @@ const ROUTES: RouteCase[] = [
       method: "POST",
       url: `${project()}/invitations`,
       payload: { email: `guest-of-${who}@studio.test`, role: "viewer" },
+    }),
+  },
+  {
+    name: "list pending invitations",
+    route: "GET /api/projects/{projectId}/invitations",
+    request: async () => ({ method: "GET", url: `${project()}/invitations` }),
+  },
+  {
+    name: "withdraw an invitation",
+    route: "DELETE /api/projects/{projectId}/invitations/{invitationId}",
+    request: async () => ({
+      method: "DELETE",
+      url: `${project()}/invitations/${await pendingInvitation()}`,
     }),
   },
   {

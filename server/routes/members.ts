@@ -89,6 +89,11 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
               expiresAt: z.string(),
             }),
             token: z.string(),
+            link: z
+              .string()
+              .describe(
+                "The link to send the invitee: the studio's invitation page with the token after #, which browsers never send to a server.",
+              ),
           }),
         },
       },
@@ -127,6 +132,7 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
         ok: true as const,
         invitation: { id, email: stored.email, role, expiresAt: stored.expiresAt.toISOString() },
         token,
+        link: `${request.protocol}://${request.host}/invitation#token=${encodeURIComponent(token)}`,
       };
     },
   );
@@ -285,7 +291,12 @@ export function memberRoutes(app: FastifyInstance, context: AuthContext): void {
           "Someone without an account creates one (name and password, at least 15 characters; the email is the invitation's) and joins the project in the invitation's role, in one step. Answers like sign-in: sets the session cookie and returns the CSRF token. 409 when the email already has an account: sign in and accept instead.",
         body: z.strictObject({
           token: InvitationToken,
-          displayName: z.string().trim().min(1).max(100),
+          displayName: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .regex(/^\P{Cc}*$/u, "a name has no control characters"),
           password: passwordSchema,
         }),
         response: { 200: SignedInBody.extend({ projectId: z.string(), role: roleSchema }) },

@@ -51,11 +51,20 @@ export function tokenRoutes(app: FastifyInstance, context: AuthContext): void {
         summary: "Create an access token",
         description: `Makes a personal access token for a client that is not a browser: send it as \`Authorization: Bearer <token>\`. The answer shows the token once; only its hash is kept. \`expiresInDays\` (1–${MAX_ACCESS_TOKEN_DAYS}) or none for a token that lives until revoked. Only a session (signed in with the password) makes tokens, not another token.`,
         body: z.strictObject({
-          name: z.string().trim().min(1).max(MAX_ACCESS_TOKEN_NAME),
+          name: z
+            .string()
+            .trim()
+            .min(1)
+            .max(MAX_ACCESS_TOKEN_NAME)
+            .regex(/^\P{Cc}*$/u, "a name has no control characters"),
           expiresInDays: z.number().int().min(1).max(MAX_ACCESS_TOKEN_DAYS).optional(),
         }),
         response: {
-          200: z.object({ ok: z.literal(true), token: z.string(), accessToken: AccessTokenSummary }),
+          200: z.object({
+            ok: z.literal(true),
+            token: z.string(),
+            accessToken: AccessTokenSummary,
+          }),
         },
       },
     },

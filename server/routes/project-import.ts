@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { roleSchema } from "../../accounts/roles.ts";
 import { ControlRoomError } from "../../music/errors.ts";
@@ -77,10 +77,17 @@ export function projectImportRoutes(
       "/api/projects",
       {
         config: { access: "signed-in" },
+        validatorCompiler: (part) =>
+          part.httpPart === "body"
+            ? (body: unknown) => ({ value: body })
+            : validatorCompiler(part as unknown as Parameters<typeof validatorCompiler>[0]),
         schema: {
           summary: "Create a project",
           description: `Without \`from\`: a JSON body \`{"title": "…"}\` makes an empty project. With \`from=dawproject\` (a .dawproject file), \`from=midi\` (a Standard MIDI File) or \`from=folder\` (a ZIP of a project folder: project.json and the files it plays, as the CLI keeps it), the body is the file's bytes and the project is imported from it; \`title\` names it (else the document's song title). The creator is its producer. A file the importer refuses is a 4xx naming what is wrong (413 past the import limit of ${IMPORT_LIMIT} bytes or the project quota), and nothing is kept. The answer has the project and, for an import, what was brought in, mapped, kept and warned about.`,
           querystring: Query,
+          // Documents the JSON form for clients; the body is read as a stream below (an
+          // import's bytes are no JSON), so it is checked there, not by the validator.
+          body: CreateEmpty,
           response: {
             201: z.object({
               ok: z.literal(true),
@@ -93,7 +100,7 @@ export function projectImportRoutes(
       async (request, reply) => {
         const { from, title } = request.query;
         const signedIn = caller(request);
-        const body = (request.body ?? []) as AsyncIterable<Uint8Array>;
+        const body = (request.body ?? []) as unknown as AsyncIterable<Uint8Array>;
         let document: unknown;
         let imported: ImportedProject | null = null;
         let files: NewProjectFile[] = [];

@@ -866,7 +866,13 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 201: {
@@ -992,7 +998,7 @@ export interface paths {
         };
         /**
          * Follow the project's changes (WebSocket)
-         * @description A WebSocket: every save of the project as it is committed, and its jobs' progress, as JSON text messages (`FeedMessage`: `FeedSubscribed` first, then `FeedRevision` and `FeedJob`). A refused or ended feed closes with 4000 + the HTTP status: 4401 not signed in, or the session ended (signed out, password changed, account disabled); 4403 the session may not read this project, or the page's Origin is not the studio's; 4404 no such project, or the account is not (or no longer) a member.
+         * @description A WebSocket: every save of the project as it is committed, and its jobs' progress, as JSON text messages (`FeedMessage`: `FeedSubscribed` first, then `FeedRevision` and `FeedJob`). A refused or ended feed closes with 4000 + the HTTP status: 4401 not signed in, or the session or token ended (signed out, password changed, account disabled, token revoked); 4403 the session may not read this project, or the page's Origin is not the studio's; 4404 no such project, or the account is not (or no longer) a member.
          */
         get: {
             parameters: {
@@ -1678,6 +1684,8 @@ export interface paths {
                                 expiresAt: string;
                             };
                             token: string;
+                            /** @description The link to send the invitee: the studio's invitation page with the token after #, which browsers never send to a server. */
+                            link: string;
                         };
                     };
                 };

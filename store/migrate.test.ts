@@ -98,12 +98,9 @@ describe.skipIf(server.skip)("migrations on a shared PostgreSQL server", () => {
   it("migrates once when several Control Rooms open the same new database at once", async () => {
     const opened = await server.open();
     try {
-      await opened.store.db.execute("DROP TABLE schema_migrations");
-      await opened.store.db.execute(
-        `DROP TABLE ${Object.values(tables)
-          .map((t) => getTableConfig(t).name)
-          .join(", ")} CASCADE`,
-      );
+      // Back to a new database: tables, functions and triggers alike.
+      await opened.store.db.execute("DROP SCHEMA public CASCADE");
+      await opened.store.db.execute("CREATE SCHEMA public");
       const stores = await Promise.all([1, 2, 3, 4].map(() => opened.openClient()));
       const applied = await rows<{ count: number }>(
         stores[0],

@@ -227,3 +227,144 @@ describe("the arrangement matrix", () => {
     ).toThrow(/there is no section "nope"/);
   });
 });
+
+describe("cutting at section edges", () => {
+  const RATE = 48_000;
+  const BAR_FRAMES = 2 * RATE; // a 4/4 bar at 120 bpm
+  /** Intro, verse and chorus of 4 bars; one take and one note clip play through all three. */
+  function throughSong(): Project {
+    return parseProject({
+      schemaVersion: SCHEMA_VERSION,
+      sections: [
+        { id: "intro", name: "Intro", startTick: 0, lengthTicks: 4 * BAR },
+        { id: "verse", name: "Verse", startTick: 4 * BAR, lengthTicks: 4 * BAR },
+        { id: "chorus", name: "Chorus", startTick: 8 * BAR, lengthTicks: 4 * BAR },
+      ],
+      sources: [
+        {
+          id: "take",
+          file: "audio/take.wav",
+          sampleRate: RATE,
+          channels: 2,
+          frames: 12 * BAR_FRAMES,
+        },
+      ],
+      tracks: [
+        {
+          id: "gtr",
+          name: "Guitar",
+          kind: "audio",
+          clips: [
+            {
+              id: "g",
+              sourceId: "take",
+              startTick: 0,
+              lengthFrames: 12 * BAR_FRAMES,
+              fadeIn: { frames: 480, shape: "linear" },
+              fadeOut: { frames: 4800, shape: "exponential" },
+            },
+          ],
+        },
+        {
+          id: "keys",
+          name: "Keys",
+          kind: "instrument",
+          noteClips: [
+            {
+              id: "k",
+              startTick: 0,
+              lengthTicks: 12 * BAR,
+              notes: [
+                { pitch: 60, velocity: 90, startTick: 3 * BAR, lengthTicks: 2 * BAR },
+                { pitch: 64, velocity: 80, startTick: 7 * BAR, lengthTicks: 2 * BAR },
+              ],
+              controllers: [
+                { tick: 0, controller: 7, value: 100 },
+                { tick: 6 * BAR, controller: 7, value: 90 },
+              ],
+              pitchBends: [{ tick: 2 * BAR, value: 512 }],
+            },
+          ],
+        },
+      ],
+    });
+  }
+  const seam = { frames: 192, shape: "equalPower" }; // 4 ms at 48 kHz
+
+  it("cuts a take at the verse's edges to play the verse twice, fades only the seam (4 ms), and keeps the take whole where the music runs on", () => {
+    const history = new History(throughSong());
+    const after = history.apply({ type: "section.duplicate", sectionId: "verse" });
+    expect(after.tracks[0].clips).toEqual([
+      {
+        ...throughSong().tracks[0].clips[0],
+        lengthFrames: 8 * BAR_FRAMES,
+        fadeOut: seam,
+      },
+      {
+        ...throughSong().tracks[0].clips[0],
+        id: "g-2",
+        startTick: 8 * BAR,
+        offsetFrames: 4 * BAR_FRAMES,
+        lengthFrames: 8 * BAR_FRAMES,
+        fadeIn: seam,
+      },
+    ]);
+    expect(arrangementMatrix(after).cells[0].every((c) => c.playing)).toBe(true);
+    expect(history.undo()).toEqual(throughSong());
+  });
+
+  it("cuts held notes at the edges of a deleted verse, and restates the controllers and bend in effect", () => {
+    const history = new History(throughSong());
+    const after = history.apply({ type: "section.delete", sectionId: "verse" });
+    const [intro, chorus] = after.tracks[1].noteClips;
+    expect(intro).toMatchObject({ id: "k", startTick: 0, lengthTicks: 4 * BAR });
+    expect(intro.notes).toEqual([
+      { pitch: 60, velocity: 90, startTick: 3 * BAR, lengthTicks: BAR },
+    ]);
+    expect(chorus).toMatchObject({ id: "k-2", startTick: 4 * BAR, lengthTicks: 4 * BAR });
+    // The note held from bar 7 into the chorus sounds from the chorus's first beat.
+    expect(chorus.notes).toEqual([{ pitch: 64, velocity: 80, startTick: 0, lengthTicks: BAR }]);
+    expect(chorus.controllers).toEqual([{ tick: 0, controller: 7, value: 90 }]);
+    expect(chorus.pitchBends).toEqual([{ tick: 0, value: 512 }]);
+    const take = after.tracks[0].clips;
+    expect(take.map((c) => [c.startTick / BAR, c.offsetFrames / BAR_FRAMES])).toEqual([
+      [0, 0],
+      [4, 8],
+    ]);
+    expect(take.map((c) => [c.fadeIn, c.fadeOut])).toEqual([
+      [{ frames: 480, shape: "linear" }, seam],
+      [seam, { frames: 4800, shape: "exponential" }],
+    ]);
+    expect(history.undo()).toEqual(throughSong());
+  });
+
+  it("silences a track in one section by cutting what plays through it, and copies it back in pieces", () => {
+    const history = new History(throughSong());
+    const off = history.apply({
+      type: "arrangement.set",
+      trackId: "gtr",
+      sectionId: "verse",
+      playing: false,
+    });
+    expect(arrangementMatrix(off).cells[0].map((c) => c.playing)).toEqual([true, false, true]);
+    expect(
+      off.tracks[0].clips.map((c) => [c.id, c.startTick / BAR, c.lengthFrames / BAR_FRAMES]),
+    ).toEqual([
+      ["g", 0, 4],
+      ["g-2", 8, 4],
+    ]);
+    const on = history.apply({
+      type: "arrangement.set",
+      trackId: "gtr",
+      sectionId: "verse",
+      playing: true,
+      fromSectionId: "chorus",
+    });
+    const copy = on.tracks[0].clips[2];
+    expect(copy).toMatchObject({ startTick: 4 * BAR, offsetFrames: 8 * BAR_FRAMES });
+    expect(copy.lengthFrames).toBe(4 * BAR_FRAMES);
+    history.undo();
+    history.undo();
+    expect(history.project).toEqual(throughSong());
+  });
+});

@@ -1,5 +1,6 @@
 import { ControlRoomError } from "./errors.ts";
 import type { Project, Section, Track } from "./project.ts";
+import { placeAudioClips, placeNoteClips } from "./section-cuts.ts";
 import { TempoMap } from "./tempo-map.ts";
 import { freshId, type Piece, rearrange, type Timeline, timelineOf } from "./timeline.ts";
 
@@ -23,6 +24,8 @@ export function findSection(project: Project, sectionId: string): Section {
 const end = (s: Section) => s.startTick + s.lengthTicks;
 const pieces = (list: Piece[]) => list.filter((p) => p.length > 0);
 
+const sourceRates = (project: Project) => new Map(project.sources.map((s) => [s.id, s.sampleRate]));
+
 /** Every id in use, so copies get fresh ones. */
 function takenIds(project: Project): Set<string> {
   return new Set([
@@ -32,7 +35,7 @@ function takenIds(project: Project): Set<string> {
 }
 
 /**
- * Moves a section, and everything that starts inside it, so that it starts at `toTick` of
+ * Moves a section, and everything in it (cut at its edges), so that it starts at `toTick` of
  * the present timeline (before or after the section, not inside it); what lay between closes
  * up behind it. `toTick` is usually another section's start or end.
  */
@@ -61,7 +64,7 @@ export function moveSection(project: Project, sectionId: string, toTick: number)
           { to: toTick + length, from: toTick, length: a - toTick },
           { to: b, from: b, length: Number.POSITIVE_INFINITY },
         ];
-  return rearrange(timelineOf(project), pieces(list), takenIds(project));
+  return rearrange(timelineOf(project), pieces(list), takenIds(project), sourceRates(project));
 }
 
 /** Plays a section twice: a copy of it and of everything in it follows it, the rest moves on. */
@@ -79,6 +82,7 @@ export function duplicateSection(
       { to: b + s.lengthTicks, from: b, length: Number.POSITIVE_INFINITY },
     ]),
     takenIds(project),
+    sourceRates(project),
   );
   const copy = timeline.sections.find(
     (c) => c.startTick === b && c.id !== s.id && c.name === s.name,
@@ -86,7 +90,7 @@ export function duplicateSection(
   return { timeline, copyId: copy!.id };
 }
 
-/** Cuts a section and everything that starts inside it out of the song; what follows moves up. */
+/** Cuts a section and everything in it out of the song; what follows moves up. */
 export function deleteSection(project: Project, sectionId: string): Timeline {
   const s = findSection(project, sectionId);
   return rearrange(
@@ -96,6 +100,7 @@ export function deleteSection(project: Project, sectionId: string): Timeline {
       { to: s.startTick, from: end(s), length: Number.POSITIVE_INFINITY },
     ]),
     takenIds(project),
+    sourceRates(project),
   );
 }
 
@@ -171,9 +176,21 @@ export function setCell(
   const a = section.startTick;
   const b = end(section);
   const inside = (tick: number, from = a, to = b) => tick >= from && tick < to;
+  const ids = takenIds(project);
   if (!playing) {
-    track.clips = track.clips.filter((c) => !inside(c.startTick));
-    track.noteClips = track.noteClips.filter((c) => !inside(c.startTick));
+    // Cut what crosses the section's edges, then keep what lies before and after it.
+    const around = [
+      { to: 0, from: 0, length: a },
+      { to: b, from: b, length: Number.POSITIVE_INFINITY },
+    ].filter((p) => p.length > 0);
+    const seen = new Set<string>();
+    const idFor = (id: string) => {
+      if (seen.has(id)) return freshId(ids, id);
+      seen.add(id);
+      return id;
+    };
+    track.clips = placeAudioClips(track.clips, around, timeline.tempo, sourceRates(project), idFor);
+    track.noteClips = placeNoteClips(track.noteClips, around, idFor);
     track.lyrics = track.lyrics.filter((l) => !inside(l.tick));
     return timeline;
   }
@@ -191,24 +208,15 @@ export function setCell(
     );
   }
   const shift = a - source.startTick;
-  const ids = takenIds(project);
   const fresh = (id: string) => freshId(ids, id);
   const from = source.startTick;
   const to = Math.min(end(source), from + section.lengthTicks);
-  for (const clip of track.clips.filter((c) => inside(c.startTick, from, to))) {
-    track.clips.push({
-      ...structuredClone(clip),
-      id: fresh(clip.id),
-      startTick: clip.startTick + shift,
-    });
-  }
-  for (const clip of track.noteClips.filter((c) => inside(c.startTick, from, to))) {
-    track.noteClips.push({
-      ...structuredClone(clip),
-      id: fresh(clip.id),
-      startTick: clip.startTick + shift,
-    });
-  }
+  // The source section's clips, cut at its edges, played from the start of this one.
+  const copy = [{ to: a, from, length: to - from }];
+  track.clips.push(
+    ...placeAudioClips(track.clips, copy, timeline.tempo, sourceRates(project), fresh),
+  );
+  track.noteClips.push(...placeNoteClips(track.noteClips, copy, fresh));
   for (const syllable of track.lyrics.filter((l) => inside(l.tick, from, to))) {
     track.lyrics.push({ ...syllable, tick: syllable.tick + shift });
   }

@@ -8,6 +8,7 @@ import type {
   Section,
   Syllable,
 } from "./project.ts";
+import { placeAudioClips, placeNoteClips } from "./section-cuts.ts";
 import type { Tempo } from "./tempo-map.ts";
 
 /**
@@ -75,15 +76,22 @@ export interface Piece {
 }
 
 /**
- * Rebuilds every timed thing for a rearrangement. Things that happen at a tick (clips by
- * their start, with the notes inside them; tempo changes; time signatures; chords; lyrics;
- * automation points; sections by their start) go wherever their tick goes. What is in effect
- * at a tick (tempo, metre, chord, an automation value) is carried to the start of each piece,
- * and automation is held to the end of each piece, so every piece sounds as it did.
+ * Rebuilds every timed thing for a rearrangement. Clips and held notes that cross an edge of
+ * a piece are cut there first (music/section-cuts.ts), so each part goes with its piece.
+ * Things that happen at a tick (tempo changes; time signatures; chords; lyrics; automation
+ * points; sections by their start) go wherever their tick goes. What is in effect at a tick
+ * (tempo, metre, chord, an automation value) is carried to the start of each piece, and
+ * automation is held to the end of each piece, so every piece sounds as it did.
  * A clip that appears in more than one piece keeps its id the first time and gets
- * `<id>-<n>` after; `takenIds` are avoided.
+ * `<id>-<n>` after; `takenIds` are avoided. `sourceRates` (source id → sample rate) tell
+ * where an audio clip ends.
  */
-export function rearrange(timeline: Timeline, pieces: Piece[], takenIds: Set<string>): Timeline {
+export function rearrange(
+  timeline: Timeline,
+  pieces: Piece[],
+  takenIds: Set<string>,
+  sourceRates: ReadonlyMap<string, number>,
+): Timeline {
   const ids = new Set(takenIds);
   const seen = new Set<string>();
   const idFor = (id: string) => {
@@ -126,24 +134,8 @@ export function rearrange(timeline: Timeline, pieces: Piece[], takenIds: Set<str
     masterAutomation: timeline.masterAutomation.map((lane) => rearrangeLane(lane, pieces)),
     tracks: timeline.tracks.map((track) => ({
       id: track.id,
-      clips: place(
-        track.clips,
-        (c) => c.startTick,
-        (c, to) => ({
-          ...c,
-          id: idFor(c.id),
-          startTick: to,
-        }),
-      ),
-      noteClips: place(
-        track.noteClips,
-        (c) => c.startTick,
-        (c, to) => ({
-          ...c,
-          id: idFor(c.id),
-          startTick: to,
-        }),
-      ),
+      clips: placeAudioClips(track.clips, pieces, timeline.tempo, sourceRates, idFor),
+      noteClips: placeNoteClips(track.noteClips, pieces, idFor),
       automation: track.automation.map((lane) => rearrangeLane(lane, pieces)),
       lyrics: byTick(track.lyrics),
     })),

@@ -15,6 +15,8 @@ export const arrangeCommand: Command = {
 Prints the arrangement: which track plays in which section (● plays, with its note count;
 · is silent). Edits change the song and save it (a revision is kept); each moves, copies or
 removes everything in the section on every track, automation and tempo changes included.
+Clips and held notes that play across a section's edge are cut there first; where a cut
+becomes a seam, both sides fade over 4 ms.
 
   --move <section> --after <section>   move a section (and its contents) after another
   --move <section> --before <section>  … or before another

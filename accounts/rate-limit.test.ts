@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressKey, SignInRateLimiter } from "./rate-limit.ts";
+import { addressKey, type Bucket, decideSignIn, SignInRateLimiter } from "./rate-limit.ts";
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_700_000_000_000) {
@@ -164,5 +164,23 @@ describe("address keys", () => {
     expect(addressKey("[2001:db8:0:1:aaaa:bbbb:cccc:dddd]")).toBe(expected);
     expect(addressKey("2001:db8:0:1::5%eth0")).toBe(expected);
     expect(addressKey("::1")).toBe("address:0:0:0:0::/64");
+  });
+});
+
+describe("decideSignIn, the policy for buckets kept elsewhere", () => {
+  it("decides as the in-memory limiter does: five tries at an account, then one a minute", () => {
+    let buckets: { account: Bucket | undefined; address: Bucket | undefined } = {
+      account: undefined,
+      address: undefined,
+    };
+    const at = (seconds: number) => 1_000_000 + seconds * 1000;
+    for (let i = 0; i < 5; i++) {
+      const decided = decideSignIn(buckets, at(0));
+      expect(decided.decision.allowed).toBe(true);
+      buckets = { account: decided.account, address: decided.address };
+    }
+    const refused = decideSignIn(buckets, at(0));
+    expect(refused.decision).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(decideSignIn(buckets, at(60)).decision.allowed).toBe(true);
   });
 });

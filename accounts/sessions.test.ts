@@ -8,6 +8,7 @@ import {
   renewSession,
   SESSION_MAX_AGE_SECONDS,
   sessionCookie,
+  sessionNeedsRenewal,
   sessionTokenFromCookies,
   startSession,
 } from "./sessions.ts";
@@ -79,5 +80,14 @@ describe("the session cookie", () => {
     expect(sessionTokenFromCookies(header, false)).toBeUndefined();
     expect(sessionTokenFromCookies("__Host-controlroom_session=../../etc", true)).toBeUndefined();
     expect(sessionTokenFromCookies(undefined, true)).toBeUndefined();
+  });
+});
+
+describe("renewing a session in use", () => {
+  it("happens once its expiry has not moved for an hour, not on every request", () => {
+    const { stored } = startSession("acc-1", now);
+    const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+    expect(sessionNeedsRenewal(stored.expiresAt, minutes(59))).toBe(false);
+    expect(sessionNeedsRenewal(stored.expiresAt, minutes(61))).toBe(true);
   });
 });

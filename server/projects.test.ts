@@ -22,7 +22,7 @@ const IMPORT_LIMIT = 4 * 1024 * 1024;
 beforeAll(async () => {
   studio = await studioUnderTest(
     { pro: "producer", eng: "engineer", out: null },
-    { server: { importLimit: IMPORT_LIMIT } },
+    { server: { importLimit: IMPORT_LIMIT }, jobs: "queue only" },
   );
   for (const who of ["pro", "eng", "out"]) sessions.set(who, await studio.signIn(who));
 }, 60_000);
@@ -30,7 +30,7 @@ afterAll(() => studio?.close());
 
 function call(
   who: string,
-  method: "GET" | "POST" | "PUT",
+  method: "GET" | "POST" | "PUT" | "DELETE",
   url: string,
   payload?: object | Uint8Array,
 ) {
@@ -252,6 +252,17 @@ describe("archiving", () => {
     expect(save.json().error.code).toBe("E_PROJECT_ARCHIVED");
     const restore = await call("pro", "POST", `${url}/revisions/1/restore`, { baseRevision: 1 });
     expect(restore.json().error.code).toBe("E_PROJECT_ARCHIVED");
+    // Nor does it take new files, lose files, or start jobs.
+    for (const [method, path, body] of [
+      ["PUT", "files/audio/late.wav", wav(100)],
+      ["DELETE", "files/audio/late.wav", undefined],
+      ["POST", "jobs", { kind: "render", endSeconds: 1 }],
+    ] as const) {
+      const refused = await call("pro", method, `${url}/${path}`, body);
+      expect(refused.statusCode, `${method} ${path}: ${refused.body}`).toBe(409);
+      expect(refused.json().error.message).toMatch(/is archived/);
+    }
+    expect((await call("pro", "GET", `${url}/files`)).json().files).toEqual([]);
     expect((await call("pro", "GET", `${url}/export?format=folder`)).statusCode).toBe(200);
     const back = await call("pro", "POST", `${url}/unarchive`);
     expect(back.json().project).toMatchObject({ archived: false, archivedAt: null });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import type { Action, Role } from "../accounts/roles.ts";
 import { ControlRoomError } from "../music/errors.ts";
+import { projectArchived } from "../store/projects.ts";
 import { type AuthContext, requireSignedIn, type SignedIn } from "./auth.ts";
 import { projectAccess } from "./project-access.ts";
 
@@ -93,6 +94,17 @@ export function installAccessCheck(app: FastifyInstance, context: AuthContext): 
   });
 }
 
+/**
+ * What an archived project refuses besides new revisions (which the store refuses under the
+ * project's lock): new files, deleted files and new jobs. Its team can still be changed, a
+ * running job cancelled, and the producer can unarchive it.
+ */
+const ARCHIVED_REFUSES: Readonly<Record<string, string>> = {
+  "PUT /api/projects/:projectId/files/*": "uploads",
+  "DELETE /api/projects/:projectId/files/*": "deletions of its files",
+  "POST /api/projects/:projectId/jobs": "new jobs",
+};
+
 async function checkAccess(
   request: FastifyRequest,
   context: AuthContext,
@@ -103,6 +115,10 @@ async function checkAccess(
     const { signedIn, role } = await projectAccess(request, context, projectId, [access.project]);
     request.signedIn = signedIn;
     request.projectRole = role;
+    const refused = ARCHIVED_REFUSES[`${request.method} ${request.routeOptions.url}`];
+    if (refused && (await context.store.findProject(projectId))?.archivedAt) {
+      throw projectArchived(projectId, refused);
+    }
     return;
   }
   const { role: _, ...signedIn } = await requireSignedIn(request, context);

@@ -1,7 +1,12 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -29,7 +34,14 @@ import { IMPORT_LIMIT, projectImportRoutes } from "./routes/project-import.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
+import { installSecurityHeaders } from "./security-headers.ts";
 import { UPLOAD_LIMIT } from "./uploads.ts";
+
+/** The built web studio (server/node/web-assets.ts): its files, and its page for app paths. */
+export interface WebPages {
+  register(app: FastifyInstance): Promise<void>;
+  page(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined;
+}
 
 /** JSON bodies: a project document with thousands of notes fits; audio goes to uploads. */
 export const JSON_BODY_LIMIT = 8 * 1024 * 1024;
@@ -52,6 +64,8 @@ export interface ServerOptions {
   version?: string;
   /** The job queue: with it (and `auth`), the job routes are served. */
   jobs?: JobQueue;
+  /** The built web studio, served at `/`; without it `/` is a page saying where the API is. */
+  web?: WebPages;
 }
 
 /**
@@ -83,6 +97,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  installSecurityHeaders(app);
 
   app.setErrorHandler((error, request, reply) => {
     if (isControlRoomError(error)) {
@@ -106,10 +121,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     request.log.error({ err: error }, "request failed");
     return reply.status(500).send(errorBody("E_INTERNAL", "the server failed; this is a bug"));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(errorBody("E_NOT_FOUND", `${request.method} ${request.url} is not a route`)),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      options.web?.page(request, reply) ??
+      reply
+        .status(404)
+        .send(errorBody("E_NOT_FOUND", `${request.method} ${request.url} is not a route`)),
   );
 
   await app.register(swagger, {
@@ -194,9 +211,13 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     auditRoutes(app, options.auth);
     if (options.jobs) jobRoutes(app, options.auth, options.jobs);
   }
-  app.get("/", { schema: { hide: true } }, async (_request, reply) =>
-    reply.type("text/html; charset=utf-8").send(HOME),
-  );
+  if (options.web) {
+    await options.web.register(app);
+  } else {
+    app.get("/", { schema: { hide: true } }, async (_request, reply) =>
+      reply.type("text/html; charset=utf-8").send(HOME),
+    );
+  }
   return app;
 }
 

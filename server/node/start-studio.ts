@@ -11,6 +11,7 @@ import { loadCsrfSecret } from "../auth.ts";
 import { ChangeFeed } from "../feed.ts";
 import { parseAllowedOrigins, parseTrustProxy } from "../proxy-settings.ts";
 import { projectQuotaFromEnv } from "../uploads.ts";
+import { builtWebApp } from "./web-assets.ts";
 
 export interface StudioOptions {
   port: number;
@@ -66,6 +67,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       ),
       logger: options.logger ?? false,
       projectQuota: projectQuotaFromEnv(env),
+      web: builtWebApp(),
       ready: async () => {
         await store.db.execute(sql`select 1`);
         return true;

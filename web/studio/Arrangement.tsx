@@ -1,0 +1,81 @@
+import { useEffect, useRef } from "react";
+import type { Project } from "../../music/project.ts";
+import { ArrangementScene } from "../paint/arrangement-scene.ts";
+import { frameLoop } from "../paint/frame-loop.ts";
+
+/** Keys typed into a field or a focused slider are theirs, not the arrangement's. */
+function ownedByControl(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable ||
+    ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) ||
+    target.getAttribute("role") === "slider"
+  );
+}
+
+/**
+ * The arrangement view: one canvas painted by the frame loop. React mounts it and hands it
+ * each new document; zoom (Ctrl/Cmd+wheel, + and −), scroll (wheel, Shift+wheel) and the
+ * playhead (click the ruler, Home) change the scene directly, without a React render.
+ */
+export function Arrangement({ document }: { document: Project }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const scene = useRef<ArrangementScene>(undefined);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scene is made once; documents follow below
+  useEffect(() => {
+    const element = canvas.current!;
+    const current = new ArrangementScene(element, document);
+    scene.current = current;
+    const stop = frameLoop.add(current);
+
+    const wheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const rect = element.getBoundingClientRect();
+      if (event.ctrlKey || event.metaKey) {
+        current.zoom(Math.exp(-event.deltaY * 0.002), event.clientX - rect.left);
+      } else if (event.shiftKey) {
+        current.scroll(event.deltaY || event.deltaX, 0);
+      } else {
+        current.scroll(event.deltaX, event.deltaY);
+      }
+    };
+    const keyDown = (event: KeyboardEvent) => {
+      if (ownedByControl(event.target) || event.altKey) return;
+      if (event.key === "+" || event.key === "=") current.zoom(1.25);
+      else if (event.key === "-" || event.key === "_") current.zoom(0.8);
+      else if (event.key === "Home") current.setPlayhead(0);
+      else return;
+      event.preventDefault();
+    };
+    const pointerDown = (event: PointerEvent) => {
+      const rect = element.getBoundingClientRect();
+      const tick = current.rulerTickAt(event.clientX - rect.left, event.clientY - rect.top);
+      if (tick !== undefined) current.setPlayhead(tick);
+    };
+    element.addEventListener("wheel", wheel, { passive: false });
+    element.addEventListener("pointerdown", pointerDown);
+    addEventListener("keydown", keyDown);
+    return () => {
+      stop();
+      element.removeEventListener("wheel", wheel);
+      element.removeEventListener("pointerdown", pointerDown);
+      removeEventListener("keydown", keyDown);
+    };
+  }, []);
+
+  useEffect(() => {
+    scene.current?.setDocument(document);
+  }, [document]);
+
+  return (
+    <div className="arrangement">
+      <canvas
+        ref={canvas}
+        className="arrangement-canvas"
+        aria-label="Arrangement: sections, ruler, tracks and clips"
+        role="img"
+      />
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { errorMessage } from "../api/client.ts";
+import { Link } from "../app/Link.tsx";
+import { TopBar } from "../app/TopBar.tsx";
+import { Arrangement } from "./Arrangement.tsx";
+import { ConsolePanel } from "./ConsolePanel.tsx";
+import { ProjectSession, type SaveStatus } from "./project-session.ts";
+
+const STATUS_TEXT: Record<SaveStatus, string> = {
+  saved: "Saved",
+  saving: "Saving…",
+  offline: "Offline",
+  error: "Not saved",
+};
+
+/** The project workspace: the arrangement above, the console below. */
+export function Workspace({ projectId }: { projectId: string }) {
+  const [session, setSession] = useState<ProjectSession>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let open: ProjectSession | undefined;
+    let cancelled = false;
+    ProjectSession.open(projectId).then(
+      (opened) => {
+        if (cancelled) opened.close();
+        else {
+          open = opened;
+          setSession(opened);
+        }
+      },
+      (failure: unknown) => !cancelled && setError(errorMessage(failure)),
+    );
+    return () => {
+      cancelled = true;
+      open?.close();
+    };
+  }, [projectId]);
+
+  if (error) {
+    return (
+      <div className="page">
+        <TopBar />
+        <main className="page-body">
+          <section className="panel">
+            <h1>This project cannot be opened</h1>
+            <p className="error">{error}</p>
+            <Link href="/">Back to your projects</Link>
+          </section>
+        </main>
+      </div>
+    );
+  }
+  if (!session) return <div className="splash">Opening the project…</div>;
+  return <OpenWorkspace session={session} />;
+}
+
+function OpenWorkspace({ session }: { session: ProjectSession }) {
+  const snapshot = useSyncExternalStore(session.subscribe, session.snapshot);
+  const { document, role, revision, status, message } = snapshot;
+  return (
+    <div className="workspace">
+      <TopBar>
+        <div className="project-bar">
+          <span className="project-title">{snapshot.title}</span>
+          <span className={`role role-${role}`}>{role}</span>
+          <span className="muted small">
+            {document.tempo.changes[0].bpm} BPM · {document.song.sampleRate / 1000} kHz
+          </span>
+          <span className={`save-status save-${status}`} role="status" title={message}>
+            {STATUS_TEXT[status]} · revision {revision}
+          </span>
+          {message && <span className="error small">{message}</span>}
+          {role === "producer" && (
+            <Link href={`/projects/${encodeURIComponent(session.projectId)}/members`}>Members</Link>
+          )}
+        </div>
+      </TopBar>
+      <Arrangement document={document} />
+      <ConsolePanel document={document} role={role} edit={(operation) => session.edit(operation)} />
+    </div>
+  );
+}

@@ -199,6 +199,26 @@ export class LoudnessWindows {
     return loudnessOf(this.meanEnergy(this.grid.shortTermHops));
   }
 
+  /**
+   * Writes momentary loudness to out[0] and short-term loudness to out[1], as momentary()
+   * and shortTerm() return them. Nothing is returned: V8 boxes a double returned from a call
+   * it does not inline, and a real-time meter reads these at every hop.
+   */
+  readLoudness(out: Float64Array): void {
+    const ring = this.#hopEnergy;
+    const { momentaryHops, shortTermHops, hopFrames } = this.grid;
+    let momentary = 0;
+    let shortTerm = 0;
+    let at = this.#hops % ring.length;
+    for (let n = 0; n < shortTermHops; n++) {
+      at = at === 0 ? ring.length - 1 : at - 1;
+      shortTerm += ring[at];
+      if (n + 1 === momentaryHops) momentary = shortTerm;
+    }
+    out[0] = -0.691 + 10 * Math.log10(momentary / (momentaryHops * hopFrames));
+    out[1] = -0.691 + 10 * Math.log10(shortTerm / (shortTermHops * hopFrames));
+  }
+
   reset(): void {
     this.#state.fill(0);
     this.#hopEnergy.fill(0);

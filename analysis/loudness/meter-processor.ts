@@ -1,7 +1,9 @@
 import { TruePeakDetector } from "../../engine/dsp/true-peak.ts";
 import { ControlRoomError } from "../../music/errors.ts";
-import { toDb } from "../levels.ts";
 import { LoudnessWindows } from "./loudness-windows.ts";
+
+/** The readings before anything is heard: −inf LUFS twice, a peak of 0 (−inf dBTP). */
+const SILENCE = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, 0];
 
 /**
  * The mixer's loudness meter: momentary and short-term loudness (EBU Tech 3341) and a
@@ -14,10 +16,25 @@ import { LoudnessWindows } from "./loudness-windows.ts";
  * starts again from rest; an infinite sample shows as an infinite true peak until reset.
  */
 export class LoudnessMeterProcessor {
-  momentaryLufs = Number.NEGATIVE_INFINITY;
-  shortTermLufs = Number.NEGATIVE_INFINITY;
+  /**
+   * Momentary and short-term loudness (LUFS) and the held true peak (linear), kept in an
+   * array: a double stored to a field or returned from a call may be boxed by V8, an
+   * allocation on the audio thread. The getters are for the reader.
+   */
+  readonly #readings = new Float64Array(SILENCE);
+
+  get momentaryLufs(): number {
+    return this.#readings[0];
+  }
+
+  get shortTermLufs(): number {
+    return this.#readings[1];
+  }
+
   /** The highest true peak of any channel since prepare() or resetTruePeak(). */
-  truePeakDbtp = Number.NEGATIVE_INFINITY;
+  get truePeakDbtp(): number {
+    return 20 * Math.log10(this.#readings[2]);
+  }
   #windows: LoudnessWindows | null = null;
   readonly #truePeak = new TruePeakDetector();
   #inputs: ArrayLike<number>[] = [];
@@ -38,9 +55,7 @@ export class LoudnessMeterProcessor {
     this.#truePeak.prepare(sampleRate, channels);
     this.#inputs =
       channels === 1 ? [new Float64Array(0)] : [new Float64Array(0), new Float64Array(0)];
-    this.momentaryLufs = Number.NEGATIVE_INFINITY;
-    this.shortTermLufs = Number.NEGATIVE_INFINITY;
-    this.truePeakDbtp = Number.NEGATIVE_INFINITY;
+    this.#readings.set(SILENCE);
   }
 
   /** Meters frames [0, frames) of left (and right, when stereo; ignored for mono). */
@@ -53,29 +68,22 @@ export class LoudnessMeterProcessor {
     for (let done = 0; done < frames; ) {
       const n = Math.min(frames - done, windows.framesToHopEnd);
       this.#truePeak.process(inputs, done, n);
-      if (windows.feed(inputs, done, n)) {
-        this.momentaryLufs = windows.momentary();
-        this.shortTermLufs = windows.shortTerm();
-      }
+      if (windows.feed(inputs, done, n)) windows.readLoudness(this.#readings);
       done += n;
     }
-    let peak = 0;
-    for (let c = 0; c < inputs.length; c++) peak = Math.max(peak, this.#truePeak.peak(c));
-    this.truePeakDbtp = toDb(peak);
+    this.#truePeak.highestPeakInto(this.#readings, 2);
   }
 
   /** Peak-hold reset: the true peak starts again from the next block. */
   resetTruePeak(): void {
     this.#truePeak.resetPeak();
-    this.truePeakDbtp = Number.NEGATIVE_INFINITY;
+    this.#readings[2] = 0;
   }
 
   /** Back to the state after prepare(): silence heard, no peak held. */
   reset(): void {
     this.#windows?.reset();
     this.#truePeak.reset();
-    this.momentaryLufs = Number.NEGATIVE_INFINITY;
-    this.shortTermLufs = Number.NEGATIVE_INFINITY;
-    this.truePeakDbtp = Number.NEGATIVE_INFINITY;
+    this.#readings.set(SILENCE);
   }
 }

@@ -58,6 +58,8 @@ export class LimiterProcessor {
   private readonly detector: OversampledPeakDetector | null;
   /** The true peak of the interval ending on the previous detector frame. */
   private previousPeak = 0;
+  /** The detector's readings for the block being limited. */
+  private peaks = new Float64Array(0);
   private ceiling = 1;
   private releaseCoeff = 0;
   private window = 1;
@@ -93,7 +95,7 @@ export class LimiterProcessor {
     return this.deficitCount === 0 ? 0 : 20 * Math.log10(1 - this.deficitSum / this.window);
   }
 
-  prepare(sampleRate: number, _maxBlockFrames: number): void {
+  prepare(sampleRate: number, maxBlockFrames: number): void {
     const lookahead = Math.max(1, Math.round((this.lookaheadMs * sampleRate) / 1000));
     const delay = lookahead + (this.detector ? TRUE_PEAK_EXTRA_FRAMES : 0);
     this.latencyFrames = delay;
@@ -101,6 +103,7 @@ export class LimiterProcessor {
     this.ceiling = dbToGain(this.ceilingDb);
     this.releaseCoeff = Math.exp(-1000 / (this.releaseMs * sampleRate));
     this.detector?.prepare(sampleRate, 2);
+    this.peaks = new Float64Array(this.detector ? Math.max(1, maxBlockFrames) : 0);
     this.delayL = new Float64Array(delay);
     this.delayR = new Float64Array(delay);
     this.dequeFrame = new Float64Array(this.window);
@@ -125,14 +128,64 @@ export class LimiterProcessor {
     this.previousPeak = 0;
   }
 
-  /** Limits left/right[0..frames) in place; the output lags the input by latencyFrames. */
+  /**
+   * Limits left/right[0..frames) in place; the output lags the input by latencyFrames.
+   * Allocates nothing and never throws; a block longer than prepare()'s maxBlockFrames is
+   * limited in pieces.
+   */
   process(left: Float64Array, right: Float64Array, frames: number): void {
+    const detector = this.detector;
+    if (!this.enabled || detector === null) {
+      this.limit(left, right, 0, frames, null, 0, 1);
+      return;
+    }
+    const peaks = this.peaks;
+    for (let done = 0; done < frames; ) {
+      const n = Math.min(frames - done, peaks.length);
+      detector.processStereo(left, right, done, n, peaks, 0);
+      this.limit(left, right, done, n, peaks, 0, 1);
+      done += n;
+    }
+  }
+
+  /**
+   * True-peak limiting keyed on readings computed beforehand: peaks[peaksOffset + i] is what
+   * OversampledPeakDetector.processStereo() read for frame i of an input that, times
+   * peakScale, is left/right. The detector is linear, so a mastering pass that only changes
+   * the gain before the limiter reads the costly 8× interpolation once and scales it
+   * (engine/node/master.ts). Allocates nothing and never throws.
+   */
+  processKeyed(
+    left: Float64Array,
+    right: Float64Array,
+    frames: number,
+    peaks: Float64Array | Float32Array,
+    peaksOffset: number,
+    peakScale: number,
+  ): void {
+    this.limit(left, right, 0, frames, this.enabled ? peaks : null, peaksOffset, peakScale);
+  }
+
+  /**
+   * Frames [offset, offset + frames) of left/right. With peaks (true-peak mode) the required
+   * gain keys on peaks[peaksOffset + i − offset] · peakScale, else on the samples themselves.
+   */
+  private limit(
+    left: Float64Array,
+    right: Float64Array,
+    offset: number,
+    frames: number,
+    peaks: Float64Array | Float32Array | null,
+    peaksOffset: number,
+    peakScale: number,
+  ): void {
     const delayL = this.delayL;
     const delayR = this.delayR;
     const delayFrames = delayL.length;
     let delayPos = this.delayPos;
+    const end = offset + frames;
     if (!this.enabled) {
-      for (let i = 0; i < frames; i++) {
+      for (let i = offset; i < end; i++) {
         const l = left[i];
         const r = right[i];
         left[i] = delayL[delayPos];
@@ -160,15 +213,15 @@ export class LimiterProcessor {
     let deficitPos = this.deficitPos;
     let deficitSum = this.deficitSum;
     let deficitCount = this.deficitCount;
-    const detector = this.detector;
     let previousPeak = this.previousPeak;
+    const peaksShift = peaksOffset - offset;
 
-    for (let i = 0; i < frames; i++) {
+    for (let i = offset; i < end; i++) {
       const l = left[i];
       const r = right[i];
       let peak: number;
-      if (detector) {
-        const interval = Math.max(detector.step(0, l), detector.step(1, r));
+      if (peaks !== null) {
+        const interval = peaks[i + peaksShift] * peakScale;
         peak = interval > previousPeak ? interval : previousPeak;
         previousPeak = interval;
       } else {

@@ -83,7 +83,7 @@ const ANNEX_TAPS = 12;
 const ANNEX_HALF = ANNEX_TAPS / 2;
 const ANNEX_NEWEST = OVERSAMPLED_PEAK_LATENCY_FRAMES - TRUE_PEAK_LATENCY_FRAMES;
 
-/** Streaming, per channel; prepare() allocates, step() and reset() never do. */
+/** Streaming, per channel; prepare() allocates, processStereo() and reset() never do. */
 export class OversampledPeakDetector {
   readonly latencyFrames = OVERSAMPLED_PEAK_LATENCY_FRAMES;
   readonly #folded = foldedFilter(oversampledPeakFilter());
@@ -94,6 +94,7 @@ export class OversampledPeakDetector {
   #write = new Int32Array(0);
   readonly #sums = new Float64Array(HALF);
   readonly #differences = new Float64Array(HALF);
+  readonly #one = new Float64Array(1);
 
   prepare(sampleRate: number, channels: number): void {
     this.#annex = truePeakFilter(truePeakOversampling(sampleRate));
@@ -106,51 +107,95 @@ export class OversampledPeakDetector {
     this.#write.fill(0);
   }
 
-  /** Feeds one sample and returns the peak of the interval latencyFrames behind, with its sample. */
+  /**
+   * Feeds one sample and returns the peak of the interval latencyFrames behind, with its
+   * sample. For tests and offline use: V8 boxes a double returned from a call it does not
+   * inline, so a block path uses processStereo().
+   */
   step(channel: number, sample: number): number {
+    const one = this.#one;
+    one[0] = sample;
+    this.#feed(channel, one, 0, one, 0, 1, false);
+    return one[0];
+  }
+
+  /**
+   * Feeds frames [offset, offset + frames) of both channels and writes to
+   * peaks[peaksOffset + i] the larger of the two channels' step() readings for frame
+   * offset + i. Allocates nothing and never throws.
+   */
+  processStereo(
+    left: ArrayLike<number>,
+    right: ArrayLike<number>,
+    offset: number,
+    frames: number,
+    peaks: Float64Array | Float32Array,
+    peaksOffset: number,
+  ): void {
+    this.#feed(0, left, offset, peaks, peaksOffset, frames, false);
+    this.#feed(1, right, offset, peaks, peaksOffset, frames, true);
+  }
+
+  /** One channel's readings into out (or the larger of them and what out holds, with max). */
+  #feed(
+    channel: number,
+    input: ArrayLike<number>,
+    inputOffset: number,
+    out: Float64Array | Float32Array,
+    outOffset: number,
+    frames: number,
+    max: boolean,
+  ): void {
     const history = this.#history;
     const folded = this.#folded;
+    const annex = this.#annex;
     const sums = this.#sums;
     const differences = this.#differences;
-    const w = this.#write[channel] === 0 ? TAPS - 1 : this.#write[channel] - 1;
-    this.#write[channel] = w;
-    const at = channel * 2 * TAPS + w;
-    history[at] = sample;
-    history[at + TAPS] = sample;
-    for (let j = 0; j < HALF; j++) {
-      const a = history[at + j];
-      const b = history[at + TAPS - 1 - j];
-      sums[j] = a + b;
-      differences[j] = a - b;
-    }
-    let twice = 2 * Math.abs(history[at + OVERSAMPLED_PEAK_LATENCY_FRAMES]);
-    for (let p = 0; p < PHASES / 2; p++) {
-      const c = p * TAPS;
-      let even = 0;
-      let odd = 0;
+    const write = this.#write;
+    const offset = channel * 2 * TAPS;
+    let w = write[channel];
+    for (let i = 0; i < frames; i++) {
+      const sample = input[inputOffset + i];
+      w = w === 0 ? TAPS - 1 : w - 1;
+      const at = offset + w;
+      history[at] = sample;
+      history[at + TAPS] = sample;
       for (let j = 0; j < HALF; j++) {
-        even += folded[c + j] * sums[j];
-        odd += folded[c + HALF + j] * differences[j];
+        const a = history[at + j];
+        const b = history[at + TAPS - 1 - j];
+        sums[j] = a + b;
+        differences[j] = a - b;
       }
-      const m = Math.abs(even) + Math.abs(odd);
-      if (m > twice) twice = m;
-    }
-    // The BS.1770 interpolator: two mirror pairs, on sums and differences of x[j] ± x[11 − j].
-    const annex = this.#annex;
-    const base = at + ANNEX_NEWEST;
-    for (let pair = 0; pair < 2; pair++) {
-      const c = pair * ANNEX_TAPS;
-      let even = 0;
-      let odd = 0;
-      for (let j = 0; j < ANNEX_HALF; j++) {
-        const a = history[base + j];
-        const b = history[base + ANNEX_TAPS - 1 - j];
-        even += annex[c + j] * (a + b);
-        odd += annex[c + ANNEX_HALF + j] * (a - b);
+      let twice = 2 * Math.abs(history[at + OVERSAMPLED_PEAK_LATENCY_FRAMES]);
+      for (let p = 0; p < PHASES / 2; p++) {
+        const c = p * TAPS;
+        let even = 0;
+        let odd = 0;
+        for (let j = 0; j < HALF; j++) {
+          even += folded[c + j] * sums[j];
+          odd += folded[c + HALF + j] * differences[j];
+        }
+        const m = Math.abs(even) + Math.abs(odd);
+        if (m > twice) twice = m;
       }
-      const m = Math.abs(even) + Math.abs(odd);
-      if (m > twice) twice = m;
+      // The BS.1770 interpolator: two mirror pairs, on sums and differences of x[j] ± x[11 − j].
+      const base = at + ANNEX_NEWEST;
+      for (let pair = 0; pair < 2; pair++) {
+        const c = pair * ANNEX_TAPS;
+        let even = 0;
+        let odd = 0;
+        for (let j = 0; j < ANNEX_HALF; j++) {
+          const a = history[base + j];
+          const b = history[base + ANNEX_TAPS - 1 - j];
+          even += annex[c + j] * (a + b);
+          odd += annex[c + ANNEX_HALF + j] * (a - b);
+        }
+        const m = Math.abs(even) + Math.abs(odd);
+        if (m > twice) twice = m;
+      }
+      const peak = 0.5 * twice;
+      if (!max || peak > out[outOffset + i]) out[outOffset + i] = peak;
     }
-    return 0.5 * twice;
+    write[channel] = w;
   }
 }

@@ -107,8 +107,9 @@ function fold(phase: readonly number[]): number[] {
 }
 
 /**
- * Streaming true-peak meter for any number of channels. prepare() allocates; process(),
- * step() and the peak reads never allocate and never throw.
+ * Streaming true-peak meter for any number of channels. prepare() allocates; process() and
+ * resetPeak() never allocate and never throw; step() and the peak reads return a double,
+ * which V8 may box, so a block path calls process() and reads peaks once per block.
  *
  * Non-finite samples are not rejected here: a NaN is never taken as a held peak and drops
  * out of the FIR after 12 samples (step() returns NaN meanwhile); ±Infinity is held as an
@@ -122,6 +123,8 @@ export class TruePeakDetector {
   #state = new Float64Array(0);
   #scratch = new Float64Array(STRIDE);
   #one = new Float64Array(1);
+  /** The highest interpolated value of the last interpolate() call. */
+  #callPeak = new Float64Array(1);
   #zeros = new Float64Array(TAPS - 1);
   #channels = 0;
 
@@ -144,7 +147,15 @@ export class TruePeakDetector {
   /** Feeds frames [offset, offset + frames) of every channel. */
   process(channels: ArrayLike<number>[], offset: number, frames: number): void {
     for (let c = 0; c < this.#channels; c++) {
-      interpolate(this.#filter, this.#state, c * STRIDE, channels[c], offset, frames);
+      interpolate(
+        this.#filter,
+        this.#state,
+        c * STRIDE,
+        channels[c],
+        offset,
+        frames,
+        this.#callPeak,
+      );
     }
   }
 
@@ -156,8 +167,8 @@ export class TruePeakDetector {
   step(channel: number, sample: number): number {
     this.#one[0] = sample;
     const at = channel * STRIDE;
-    const interpolated = interpolate(this.#filter, this.#state, at, this.#one, 0, 1);
-    return Math.max(interpolated, Math.abs(this.#state[at + TRUE_PEAK_LATENCY_FRAMES]));
+    interpolate(this.#filter, this.#state, at, this.#one, 0, 1, this.#callPeak);
+    return Math.max(this.#callPeak[0], Math.abs(this.#state[at + TRUE_PEAK_LATENCY_FRAMES]));
   }
 
   /**
@@ -167,6 +178,22 @@ export class TruePeakDetector {
   peak(channel: number): number {
     const at = channel * STRIDE;
     return Math.max(this.#state[at + TRUE_SLOT], this.#state[at + SAMPLE_SLOT]);
+  }
+
+  /**
+   * The highest true peak (linear) of any channel since the last reset, written to out[at]
+   * rather than returned, so a block path reads it without V8 boxing a double.
+   */
+  highestPeakInto(out: Float64Array, at: number): void {
+    const state = this.#state;
+    let peak = 0;
+    // Comparisons, not Math.max: code called once a block may run in V8's mid tier, which
+    // calls Math.max and boxes what it returns.
+    for (let at = 0; at < state.length; at += STRIDE) {
+      if (state[at + TRUE_SLOT] > peak) peak = state[at + TRUE_SLOT];
+      if (state[at + SAMPLE_SLOT] > peak) peak = state[at + SAMPLE_SLOT];
+    }
+    out[at] = peak;
   }
 
   /** Highest |sample| since the last reset, including the latest input. */
@@ -182,7 +209,7 @@ export class TruePeakDetector {
   peakAtEnd(channel: number): number {
     const scratch = this.#scratch;
     scratch.set(this.#state.subarray(channel * STRIDE, (channel + 1) * STRIDE));
-    interpolate(this.#filter, scratch, 0, this.#zeros, 0, this.#zeros.length);
+    interpolate(this.#filter, scratch, 0, this.#zeros, 0, this.#zeros.length, this.#callPeak);
     return Math.max(scratch[TRUE_SLOT], scratch[SAMPLE_SLOT]);
   }
 
@@ -202,8 +229,10 @@ export class TruePeakDetector {
 
 /**
  * Runs one channel's interpolator over input[offset, offset + frames), holding the peaks in
- * state[at …], and returns the highest interpolated value this call produced. The history lives in
- * locals while it runs: field or array traffic per sample would cost more than the FIR.
+ * state[at …], and writes the highest interpolated value this call produced to callPeak[0]
+ * (not returned: V8 boxes a double returned from a call it does not inline, an allocation
+ * per block). The history lives in locals while it runs: field or array traffic per sample
+ * would cost more than the FIR.
  */
 function interpolate(
   filter: Float64Array,
@@ -212,7 +241,8 @@ function interpolate(
   input: ArrayLike<number>,
   offset: number,
   frames: number,
-): number {
+  callPeak: Float64Array,
+): void {
   const e0 = filter[0];
   const e1 = filter[1];
   const e2 = filter[2];
@@ -303,5 +333,5 @@ function interpolate(
   state[at + 10] = x10;
   state[at + SAMPLE_SLOT] = samplePeak;
   if (peak > state[at + TRUE_SLOT]) state[at + TRUE_SLOT] = peak;
-  return peak;
+  callPeak[0] = peak;
 }

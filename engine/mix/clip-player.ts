@@ -109,12 +109,34 @@ export class ClipPlayer {
       }
       return;
     }
+    // fadeGain() written out: a call per sample that V8 does not inline boxes its double.
+    const clipGain = clip.gain;
+    const fadeIn = clip.fadeInFrames;
+    const fadeOut = clip.fadeOutFrames;
+    const clipFrames = clip.frames;
+    const inShape = SHAPE_CODE[clip.fadeInShape];
+    const outShape = SHAPE_CODE[clip.fadeOutShape];
     for (let i = 0; i < count; i++) {
       const k = at + i;
-      let gain = clip.gain;
-      if (k < clip.fadeInFrames) gain *= fadeGain(clip.fadeInShape, k / clip.fadeInFrames);
-      if (k >= fadeOutStart)
-        gain *= fadeGain(clip.fadeOutShape, (clip.frames - k) / clip.fadeOutFrames);
+      let gain = clipGain;
+      if (k < fadeIn) {
+        const t = k / fadeIn;
+        gain *=
+          inShape === LINEAR
+            ? t
+            : inShape === EQUAL_POWER
+              ? Math.sin((t * Math.PI) / 2)
+              : (1000 ** t - 1) / 999;
+      }
+      if (k >= fadeOutStart) {
+        const t = (clipFrames - k) / fadeOut;
+        gain *=
+          outShape === LINEAR
+            ? t
+            : outShape === EQUAL_POWER
+              ? Math.sin((t * Math.PI) / 2)
+              : (1000 ** t - 1) / 999;
+      }
       left[outOffset + i] += dataLeft[i] * gain;
       right[outOffset + i] += dataRight[i] * gain;
     }
@@ -131,6 +153,14 @@ function conversionRates(sourceRate: number, renderRate: number): [number, numbe
   const scale = Math.floor(2 ** 24 / Math.max(sourceRate, renderRate));
   return [Math.round(sourceRate * scale), renderRate * scale];
 }
+
+const LINEAR = 0;
+const EQUAL_POWER = 1;
+const SHAPE_CODE: Record<FadeShape, number> = {
+  linear: LINEAR,
+  equalPower: EQUAL_POWER,
+  exponential: 2,
+};
 
 /**
  * Gain of a fade at position t (0 = silent end, 1 = full level).

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { exportDawproject } from "../../formats/dawproject/node/export-file.ts";
+import { describeChange } from "../../formats/dawproject/round-trip.ts";
 import { exportMidiFile } from "../../formats/midi/node/import-midi-file.ts";
 import { writeFileAtomic } from "../../formats/node/pending-file.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
@@ -64,6 +65,12 @@ async function writeDawproject(dir: string, file: string): Promise<string> {
   return [
     `wrote ${file}: ${report.tracks} tracks, ${report.files.length} files inside`,
     ...report.lost.map((lost) => `  not carried by DAWproject: ${lost}`),
+    ...(report.changes.length === 0
+      ? []
+      : [
+          `  an import of it gives back ${report.changes.length} settings differently:`,
+          ...report.changes.map((change) => `    ${describeChange(change)}`),
+        ]),
   ].join("\n");
 }
 

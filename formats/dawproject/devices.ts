@@ -1,3 +1,4 @@
+import type { Instrument } from "../../music/project.ts";
 import type { Limiter } from "../../music/strip.ts";
 import {
   type ChannelStrip,
@@ -28,6 +29,28 @@ import { child, childrenNamed, el, type XmlElement } from "./xml.ts";
 export const STRIP_EQ_DEVICE_ID = "controlroom.strip.eq";
 export const STRIP_COMPRESSOR_DEVICE_ID = "controlroom.strip.compressor";
 export const MASTER_LIMITER_DEVICE_ID = "controlroom.master.limiter";
+/** An instrument track's General MIDI program from a soundfont, as a BuiltinDevice. */
+export const SOUNDFONT_DEVICE_ID = "controlroom.soundfont";
+
+/**
+ * What DAWproject's built-in devices have no element for goes in the device's generic
+ * `<Parameters>` (Project.xsd, device), named as we name it: the compressor's knee, its
+ * detector and its sidechain key (an EnumParameter whose second label is the key channel's
+ * id), an instrument's program, bank and drum kit. Other programs may ignore them; ours reads
+ * them back.
+ */
+function namedParameter(device: XmlElement, name: string): XmlElement | undefined {
+  const parameters = child(device, "Parameters");
+  return parameters?.children.find((p) => p.attributes.name === name);
+}
+
+function enumLabel(device: XmlElement, name: string, where: Where): string | undefined {
+  const p = namedParameter(device, name);
+  if (!p) return undefined;
+  const index = finiteAttribute(p, "value", where);
+  const labels = (p.attributes.labels ?? "").split(/\s+/);
+  return index === undefined ? undefined : labels[index];
+}
 
 function enabledOf(element: XmlElement, name: string, where: Where): boolean | undefined {
   const param = child(element, name);
@@ -120,11 +143,28 @@ export function equalizerOntoStrip(
   return dropped;
 }
 
-export function compressorOntoStrip(device: XmlElement, strip: ChannelStrip, where: Where): void {
+/**
+ * Maps a Compressor onto the strip's compressor; returns the id of the channel that keys it,
+ * when the device names one (ours do), for the importer to resolve once every channel is known.
+ */
+export function compressorOntoStrip(
+  device: XmlElement,
+  strip: ChannelStrip,
+  where: Where,
+): string | undefined {
   const c: Compressor = {
     ...strip.compressor,
     enabled: enabledOf(device, "Enabled", where) ?? true,
   };
+  const knee = namedParameter(device, "Knee");
+  if (knee) {
+    const p = realParameter(knee, { ...where, path: `${where.path} > Knee` });
+    const db = p.value === undefined ? undefined : toDecibels(p.value, p.unit, p);
+    if (db !== undefined && Number.isFinite(db)) c.kneeDb = clamp(db, 0, 40);
+  }
+  const detection = enumLabel(device, "Detection", where);
+  if (detection === "peak" || detection === "rms") c.detection = detection;
+  const key = enumLabel(device, "Sidechain", where);
   const threshold = realOf(device, "Threshold", where);
   if (threshold?.value !== undefined) {
     const db = toDecibels(threshold.value, threshold.unit, threshold);
@@ -152,6 +192,48 @@ export function compressorOntoStrip(device: XmlElement, strip: ChannelStrip, whe
     if (db !== undefined && Number.isFinite(db)) c.makeupDb = clamp(db, -30, 40);
   }
   strip.compressor = c;
+  return key === undefined || key === "none" ? undefined : key;
+}
+
+/** An instrument track's program from our soundfont device, if the device is ours. */
+export function instrumentOfDevice(device: XmlElement, where: Where): Instrument | undefined {
+  if (device.attributes.deviceID !== SOUNDFONT_DEVICE_ID) return undefined;
+  const integer = (name: string, min: number, max: number) => {
+    const p = namedParameter(device, name);
+    const value = p ? finiteAttribute(p, "value", where) : undefined;
+    return value === undefined ? min : clamp(Math.round(value), min, max);
+  };
+  const drums = namedParameter(device, "Drums");
+  return {
+    soundfont: "default",
+    bank: integer("Bank", 0, 16_383),
+    program: integer("Program", 0, 127),
+    drums: drums ? (booleanAttribute(drums, "value", where) ?? false) : false,
+  };
+}
+
+/** An instrument on the default soundfont as our BuiltinDevice. */
+export function soundFontDevice(instrument: Instrument, id: string): XmlElement {
+  return el(
+    "BuiltinDevice",
+    {
+      id,
+      name: "SoundFont",
+      deviceID: SOUNDFONT_DEVICE_ID,
+      deviceName: "Control Room SoundFont",
+      deviceRole: "instrument",
+      deviceVendor: "Control Room",
+      loaded: true,
+    },
+    [
+      el("Parameters", {}, [
+        el("IntegerParameter", { name: "Program", min: 0, max: 127, value: instrument.program }),
+        el("IntegerParameter", { name: "Bank", min: 0, max: 16_383, value: instrument.bank }),
+        el("BoolParameter", { name: "Drums", value: instrument.drums }),
+      ]),
+      bool("Enabled", true),
+    ],
+  );
 }
 
 export function limiterOntoMaster(device: XmlElement, limiter: Limiter, where: Where): Limiter {
@@ -233,7 +315,12 @@ export function stripEqualizer(strip: ChannelStrip, id: string): XmlElement | un
   );
 }
 
-export function stripCompressor(strip: ChannelStrip, id: string): XmlElement | undefined {
+/** The strip's compressor; `keyChannel` is the XML id of the channel its sidechain listens to. */
+export function stripCompressor(
+  strip: ChannelStrip,
+  id: string,
+  keyChannel?: string,
+): XmlElement | undefined {
   const c = strip.compressor;
   if (!c.enabled) return undefined;
   return el(
@@ -248,6 +335,21 @@ export function stripCompressor(strip: ChannelStrip, id: string): XmlElement | u
       loaded: true,
     },
     [
+      el("Parameters", {}, [
+        el("RealParameter", { name: "Knee", max: 40, min: 0, unit: "decibel", value: c.kneeDb }),
+        el("EnumParameter", {
+          name: "Detection",
+          count: 2,
+          labels: "peak rms",
+          value: c.detection === "rms" ? 1 : 0,
+        }),
+        el("EnumParameter", {
+          name: "Sidechain",
+          count: 2,
+          labels: `none ${keyChannel ?? "none"}`,
+          value: keyChannel === undefined ? 0 : 1,
+        }),
+      ]),
       bool("Enabled", c.enabled),
       real("Attack", c.attackMs / 1000, "seconds"),
       real("OutputGain", c.makeupDb, "decibel"),

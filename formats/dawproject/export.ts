@@ -10,9 +10,16 @@ import {
 } from "../../music/project.ts";
 import type { ChannelStrip } from "../../music/strip.ts";
 import { PPQ, TempoMap } from "../../music/tempo-map.ts";
-import { masterLimiter, stripCompressor, stripEqualizer } from "./devices.ts";
+import { masterLimiter, soundFontDevice, stripCompressor, stripEqualizer } from "./devices.ts";
 import { toXmlId } from "./ids.ts";
-import { METADATA_XML, PROJECT_XML, sourceIdFor } from "./import.ts";
+import {
+  convertDawproject,
+  type DeclaredMedia,
+  METADATA_XML,
+  PROJECT_XML,
+  sourceIdFor,
+} from "./import.ts";
+import { documentChanges, type InterchangeChange } from "./round-trip.ts";
 import { decibelsToLinear } from "./units.ts";
 import { el, parseXml, serializeXml, type XmlElement } from "./xml.ts";
 
@@ -32,10 +39,44 @@ export interface DawprojectExport {
   files: Map<string, string>;
   /** What did not fit the format, one sentence each. */
   lost: string[];
+  /**
+   * Every setting an import of this export gives back differently (the document read back
+   * from the XML written, against the one exported), with its value before and after.
+   */
+  changes: InterchangeChange[];
 }
 
 export function projectToDawproject(project: Project): DawprojectExport {
-  return new Exporter(project).run();
+  const written = new Exporter(project).run();
+  return { ...written, changes: documentChanges(project, readBack(project, written)) };
+}
+
+/** The document our import makes of an export, with its audio and plug-in states as they were. */
+function readBack(project: Project, written: Omit<DawprojectExport, "changes">): Project {
+  const byFile = new Map(project.sources.map((s) => [s.file, s]));
+  const media = new Map<string, DeclaredMedia>();
+  const sources = new Map<string, AudioSource>();
+  const stateFiles = new Map<string, string>();
+  for (const [inside, file] of written.files) {
+    const source = byFile.get(file);
+    if (source) {
+      sources.set(inside, source);
+      media.set(inside, {
+        path: inside,
+        sampleRate: source.sampleRate,
+        channels: source.channels,
+        seconds: source.frames / source.sampleRate,
+      });
+    } else stateFiles.set(inside, file);
+  }
+  const parsed = {
+    archiveName: "export.dawproject",
+    project: parseXml(written.projectXml, PROJECT_XML),
+    metadata: parseXml(written.metadataXml, METADATA_XML),
+    media,
+    stateFiles: [...stateFiles.keys()],
+  };
+  return convertDawproject(parsed, sources, { title: project.song.title, stateFiles }).project;
 }
 
 /** The archive path of a source: `audio/<file name>`, or `audio/<id>/<file name>` when the id is not the name. */
@@ -74,7 +115,7 @@ class Exporter {
     return id;
   }
 
-  run(): DawprojectExport {
+  run(): Omit<DawprojectExport, "changes"> {
     const p = this.project;
     const tempoId = this.id();
     const signatureId = this.id();
@@ -194,16 +235,17 @@ class Exporter {
         : "regular";
     const contentType = t.kind === "instrument" ? "notes" : "audio";
     if (t.lyrics.length > 0) this.lost.push(`"${t.name}": lyrics have no place in DAWproject`);
-    if (
-      t.instrument &&
-      (t.instrument.program !== 0 || t.instrument.drums || t.instrument.bank !== 0)
-    ) {
-      this.lost.push(
-        `"${t.name}": the General MIDI instrument is not written (DAWproject names plug-ins, not programs)`,
-      );
+    let instrument: XmlElement | undefined;
+    if (t.kind === "instrument" && t.instrument) {
+      instrument = soundFontDevice(t.instrument, this.id());
+      if (t.instrument.soundfont !== "default") {
+        this.lost.push(
+          `"${t.name}": the soundfont file ${t.instrument.soundfont} is not written; the program plays from the default soundfont`,
+        );
+      }
     }
     return el("Track", { id: toXmlId(t.id), name: t.name, contentType, loaded: true }, [
-      this.channel(t.id, t.name, t.strip, role, t.output, t.devices ?? []),
+      this.channel(t.id, t.name, t.strip, role, t.output, t.devices ?? [], undefined, instrument),
     ]);
   }
 
@@ -230,15 +272,22 @@ class Exporter {
     output: string | undefined,
     foreign: ForeignDevice[],
     limiter?: XmlElement,
+    instrument?: XmlElement,
   ): XmlElement {
     const channelId = this.channelIds.get(owner)!;
     const devices: XmlElement[] = [];
     const instruments = foreign.filter((d) => /deviceRole="instrument"/.test(d.xml));
     const others = foreign.filter((d) => !instruments.includes(d));
+    if (instrument) devices.push(instrument);
     for (const d of instruments) devices.push(this.foreignDevice(d));
     const eq = stripEqualizer(strip, this.id());
     if (eq) devices.push(eq);
-    const compressor = stripCompressor(strip, this.id());
+    const key = strip.compressor.sidechainTrackId;
+    const compressor = stripCompressor(
+      strip,
+      this.id(),
+      key === null ? undefined : this.channelIds.get(key),
+    );
     if (compressor) devices.push(compressor);
     if (limiter) devices.push(limiter);
     for (const d of others) devices.push(this.foreignDevice(d));

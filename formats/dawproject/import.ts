@@ -26,6 +26,7 @@ import { type ArchiveLimits, DawprojectArchive } from "./archive.ts";
 import {
   compressorOntoStrip,
   equalizerOntoStrip,
+  instrumentOfDevice,
   limiterOntoMaster,
   MASTER_LIMITER_DEVICE_ID,
   STRIP_COMPRESSOR_DEVICE_ID,
@@ -104,7 +105,9 @@ export interface DawprojectImportReport {
   /** Devices we do not model: kept in the document (Track.devices), not played. */
   keptDevices: DawprojectDeviceReport[];
   /** Devices turned into the strip's EQ, compressor or the master limiter. */
-  mappedDevices: (DawprojectDeviceReport & { onto: "eq" | "compressor" | "limiter" })[];
+  mappedDevices: (DawprojectDeviceReport & {
+    onto: "eq" | "compressor" | "limiter" | "instrument";
+  })[];
   /** What did not come across exactly, one sentence each. */
   warnings: string[];
 }
@@ -733,6 +736,8 @@ class Converter {
     };
     const devices = this.trackDevices.get(id);
     if (devices && devices.length > 0) track.devices = devices;
+    const instrument = this.trackInstruments.get(id);
+    if (instrument && kind === "instrument") track.instrument = instrument;
     this.tracks.push(track);
     this.reportTracks.push({ id, name: trackName, kind });
     const info: ChannelInfo = { xmlId: channel.attributes.id, ourId: id, element: channel, where };
@@ -742,6 +747,9 @@ class Converter {
   }
 
   private readonly trackDevices = new Map<string, ForeignDevice[]>();
+  private readonly trackInstruments = new Map<string, NonNullable<Track["instrument"]>>();
+  /** Compressors keyed from another channel: our track id → the key's channel XML id. */
+  private readonly pendingKeys = new Map<string, string>();
   private readonly pendingSends: {
     fromId: string;
     destination: string;
@@ -887,7 +895,8 @@ class Converter {
         return;
       }
       if (device === compressor) {
-        compressorOntoStrip(device, strip, at);
+        const key = compressorOntoStrip(device, strip, at);
+        if (key !== undefined && owner !== MASTER) this.pendingKeys.set(owner, key);
         this.mappedDevices.push({ owner, kind: device.name, name, onto: "compressor" });
         return;
       }
@@ -898,6 +907,12 @@ class Converter {
           at,
         );
         this.mappedDevices.push({ owner, kind: device.name, name, onto: "limiter" });
+        return;
+      }
+      const instrument = owner === MASTER ? undefined : instrumentOfDevice(device, at);
+      if (instrument) {
+        this.trackInstruments.set(owner, instrument);
+        this.mappedDevices.push({ owner, kind: device.name, name, onto: "instrument" });
         return;
       }
       const state = child(device, "State");
@@ -978,6 +993,22 @@ class Converter {
       }
       from.strip.sends.push({ ...pending.send, busId: bus.id });
     }
+    for (const [keyed, channel] of this.pendingKeys) {
+      const track = byId.get(keyed);
+      const key = target(channel);
+      if (!track) continue;
+      if (key === undefined || key === MASTER || key === keyed) {
+        this.warn(
+          `"${track.name}": its compressor listens to "${channel.slice(0, 100)}", which is not another track; it listens to its own input`,
+        );
+      } else if (this.reaches(keyed, key, byId)) {
+        this.warn(
+          `"${track.name}": its compressor's key "${byId.get(key)?.name}" is fed by it, which would loop; it listens to its own input`,
+        );
+      } else {
+        track.strip.compressor.sidechainTrackId = key;
+      }
+    }
   }
 
   private dropSendAutomation(sendId: string): void {
@@ -999,6 +1030,10 @@ class Converter {
       if (!t) continue;
       if (t.output !== MASTER) stack.push(t.output);
       for (const s of t.strip.sends) stack.push(s.busId);
+      // A key feeds the compressor it keys.
+      for (const other of byId.values()) {
+        if (other.strip.compressor.sidechainTrackId === id) stack.push(other.id);
+      }
     }
     return false;
   }

@@ -164,7 +164,7 @@ export function toDecibels(
     case "decibel":
       return value;
     case "linear":
-      return value <= 0 ? Number.NEGATIVE_INFINITY : 20 * Math.log10(value);
+      return value <= 0 ? Number.NEGATIVE_INFINITY : readable(20 * Math.log10(value));
     case "percent":
       return toDecibels(value / 100, "linear");
     case "normalized":
@@ -186,14 +186,14 @@ export function toPan(
 ): number | undefined {
   switch (unit) {
     case "normalized":
-      return 2 * value - 1;
+      return readable(2 * value - 1);
     case "percent":
-      return value / 100;
+      return readable(value / 100);
     case "linear": {
       const min = range.min ?? -1;
       const max = range.max ?? 1;
       if (min < 0) return value;
-      return max > min ? (2 * (value - min)) / (max - min) - 1 : undefined;
+      return max > min ? readable((2 * (value - min)) / (max - min) - 1) : undefined;
     }
     default:
       return undefined;
@@ -224,6 +224,14 @@ export function toHertz(
 export function toMilliseconds(value: number, unit: Unit): number | undefined {
   if (unit === "seconds") return value * 1000;
   return undefined;
+}
+
+/**
+ * A value converted between units, to 12 significant digits: −4 dB written as linear gain
+ * reads back as −4, not −3.9999999999999996. Far finer than anyone hears (1e-11 dB).
+ */
+export function readable(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(12)) : value;
 }
 
 export function clamp(value: number, min: number, max: number): number {

@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../../node/pending-file.ts";
 import { loadProjectFolder } from "../../node/project-folder.ts";
 import { writeArchive } from "../archive.ts";
 import { METADATA_XML, PROJECT_XML, projectToDawproject } from "../export.ts";
+import type { InterchangeChange } from "../round-trip.ts";
 
 export interface DawprojectExportReport {
   output: string;
@@ -11,6 +12,8 @@ export interface DawprojectExportReport {
   files: string[];
   /** What DAWproject could not carry, one sentence each. */
   lost: string[];
+  /** Every setting an import of the file gives back differently: track, setting, before, after. */
+  changes: InterchangeChange[];
 }
 
 /**
@@ -38,5 +41,6 @@ export async function exportDawproject(
     tracks: project.tracks.length,
     files: [...written.files.keys()],
     lost: [...new Set(written.lost)],
+    changes: written.changes,
   };
 }

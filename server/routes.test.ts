@@ -47,6 +47,8 @@ describe("projects", () => {
       title: "Song",
       currentRevision: 1,
       role: "producer",
+      archived: false,
+      archivedAt: null,
     });
     const out = await signIn("out");
     const hidden = await app.inject({

@@ -20,6 +20,8 @@ export const EXIT = {
 
 const BY_PREFIX: [string, number][] = [
   ["E_USAGE", EXIT.usage],
+  // A console setting that names no track, no setting, or a value it cannot take (set).
+  ["E_SETTING", EXIT.usage],
   ["E_STORE_CONFIG", EXIT.usage],
   ["E_STORE_CONNECT", EXIT.usage],
   ["E_STORE_LOCKED", EXIT.usage],

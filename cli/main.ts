@@ -5,9 +5,16 @@ import { EXIT, exitCodeFor } from "./exit-codes.ts";
 /**
  * The commands, each loaded only when it runs: type-stripping and loading every module the
  * commands need costs more than half a second, which `--help` and a quick `loudness` should
- * not pay.
+ * not pay. A command's help lives in `help/<command>.ts`, which imports nothing, so
+ * `--help` loads no command at all.
  */
-const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<Command> }[] = [
+const COMMANDS: {
+  name: string;
+  usage: string;
+  summary: string;
+  help?: () => Promise<string>;
+  load(): Promise<Command>;
+}[] = [
   {
     name: "new",
     usage: "new <dir>",
@@ -31,6 +38,13 @@ const COMMANDS: { name: string; usage: string; summary: string; load(): Promise<
     usage: "arrange <dir> [--move S --after S]",
     summary: "show which track plays in which section; move, copy or cut sections",
     load: async () => (await import("./commands/arrange.ts")).arrangeCommand,
+  },
+  {
+    name: "set",
+    usage: "set <dir> <target> [value]",
+    summary: "set what the console has: Bass.fader -3, Bass.eq.2 --freq 250, tempo 96",
+    help: async () => (await import("./help/set.ts")).help,
+    load: async () => (await import("./commands/set.ts")).setCommand,
   },
   {
     name: "render",
@@ -132,12 +146,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   try {
-    const loaded = await command.load();
     if (rest.includes("--help") || rest.includes("-h")) {
-      console.log(loaded.help);
+      console.log(command.help ? await command.help() : (await command.load()).help);
       return EXIT.ok;
     }
-    return await loaded.run(rest);
+    return await (await command.load()).run(rest);
   } catch (error) {
     const code = exitCodeFor(error);
     if (error instanceof ControlRoomError) {

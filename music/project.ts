@@ -207,7 +207,9 @@ export const Track = z.strictObject({
   id: Id.refine((id) => id !== MASTER, "`master` is reserved for the master bus"),
   name: z.string().min(1).max(200),
   kind: TrackKind,
-  strip: ChannelStrip.default(ChannelStrip.parse({})),
+  // Nested defaults are made afresh for each document: zod copies a default value only
+  // shallowly, and two strips sharing an EQ band would move together under an edit.
+  strip: ChannelStrip.default(() => ChannelStrip.parse({})),
   /** A bus track id, or `master`. */
   output: Id.default(MASTER),
   clips: z.array(AudioClip).default([]),
@@ -224,7 +226,7 @@ export type Track = z.infer<typeof Track>;
 
 /** The master and buses sum stereo mixes, so their pan defaults to the 0 dB law: centre is unity. */
 export const Master = z.strictObject({
-  strip: ChannelStrip.default(ChannelStrip.parse({ panLaw: "0dB" })),
+  strip: ChannelStrip.default(() => ChannelStrip.parse({ panLaw: "0dB" })),
   limiter: Limiter.default(Limiter.parse({})),
   automation: z.array(AutomationLane).default([]),
   /** Devices from another program, kept but not played (see ForeignDevice). */
@@ -235,15 +237,17 @@ export type Master = z.infer<typeof Master>;
 export const Project = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   song: Song.default(Song.parse({})),
-  tempo: Tempo.default({
-    changes: [{ tick: 0, bpm: 120 }],
-    timeSignatures: [{ tick: 0, numerator: 4, denominator: 4 }],
-  }),
+  tempo: Tempo.default(() =>
+    Tempo.parse({
+      changes: [{ tick: 0, bpm: 120 }],
+      timeSignatures: [{ tick: 0, numerator: 4, denominator: 4 }],
+    }),
+  ),
   sections: z.array(Section).default([]),
   chords: z.array(Chord).default([]),
   sources: z.array(AudioSource).default([]),
   tracks: z.array(Track).default([]),
-  master: Master.default(Master.parse({})),
+  master: Master.default(() => Master.parse({})),
 });
 export type Project = z.infer<typeof Project>;
 /** What a file may hold before defaults are filled in. */

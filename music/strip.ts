@@ -74,7 +74,10 @@ export const ChannelStrip = z.strictObject({
   invertPolarity: z.boolean().default(false),
   highPass: PassFilter.default({ enabled: false, frequency: 80, slope: 12 }),
   lowPass: PassFilter.default({ enabled: false, frequency: 18_000, slope: 12 }),
-  eq: z.array(EqBand).length(4).default(DEFAULT_EQ_BANDS),
+  eq: z
+    .array(EqBand)
+    .length(4)
+    .default(() => DEFAULT_EQ_BANDS.map((band) => ({ ...band }))),
   compressor: Compressor.default(Compressor.parse({})),
   faderDb: z.number().min(-144).max(12).default(0),
   /** −1 is hard left, 0 centre, +1 hard right. For stereo sources it is a balance. */

@@ -1,5 +1,6 @@
 import { writeArchive } from "../formats/dawproject/archive.ts";
 import { METADATA_XML, PROJECT_XML, projectToDawproject } from "../formats/dawproject/export.ts";
+import { describeChange } from "../formats/dawproject/round-trip.ts";
 import { PROJECT_FILE } from "../formats/node/project-folder.ts";
 import { ControlRoomError } from "../music/errors.ts";
 import type { Project } from "../music/project.ts";
@@ -24,7 +25,10 @@ export interface ProjectExport {
   revision: number;
   /** The project files inside. */
   files: string[];
-  /** What the format could not carry, one sentence each (DAWproject only). */
+  /**
+   * What the format could not carry, one sentence each (DAWproject only), and each setting
+   * an import of it gives back differently.
+   */
   lost: string[];
 }
 
@@ -64,7 +68,8 @@ export async function exportProject(
     fileName: `${stem}.dawproject`,
     revision: revision.number,
     files: [...written.files.values()],
-    lost: [...new Set(written.lost)],
+    // What an import of it would give back differently counts as lost too.
+    lost: [...new Set([...written.lost, ...written.changes.map(describeChange)])],
   };
 }
 

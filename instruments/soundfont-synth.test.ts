@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type InstrumentEvent, sortInstrumentEvents } from "./instrument-event.ts";
 import { loadSoundFont, type SoundFont } from "./soundfont.ts";
-import { type InstrumentSettings, SoundFontSynth } from "./soundfont-synth.ts";
+import { type InstrumentSettings, plannedVoices, SoundFontSynth } from "./soundfont-synth.ts";
 
 const RATE = 48_000;
 const PIANO: InstrumentSettings = { bank: 0, program: 0, drums: false };
@@ -90,6 +90,38 @@ describe("SoundFontSynth", () => {
     const [whole] = render(PIANO, events, 48_000, 256);
     const [late] = render(PIANO, events, 24_000, 256, 24_000);
     expect(late).toEqual(whole.subarray(24_000));
+  });
+
+  it("plays from a seek prepared off the block path the samples a whole render has there", () => {
+    const events = sortInstrumentEvents([
+      ...note(60, 1000, 30_000),
+      ...note(64, 20_000, 60_000, 80),
+      ...note(67, 45_000, 70_000),
+    ]);
+    const [wholeLeft, wholeRight] = render(PIANO, events, 80_000, 128);
+    const synth = new SoundFontSynth(soundFont, PIANO, events);
+    synth.prepare(RATE);
+    const from = 25_037;
+    synth.prepareSeek(from);
+    expect(synth.seek(from + 1_000_000)).toBe(false);
+    expect(synth.seek(from)).toBe(true);
+    const left = new Float64Array(128);
+    const right = new Float64Array(128);
+    for (let at = from; at + 128 <= 80_000; at += 128) {
+      synth.render(left, right, at, 128);
+      for (let i = 0; i < 128; i++) {
+        if (left[i] !== wholeLeft[at + i] || right[i] !== wholeRight[at + i]) {
+          throw new Error(`frame ${at + i} differs from the whole render`);
+        }
+      }
+    }
+  });
+
+  it("allocates voices for the most notes that sound at once before it plays", () => {
+    const chord = [48, 52, 55, 60, 64, 67, 72, 76].flatMap((pitch) => note(pitch, 0, RATE));
+    // Eight notes held together, each with up to four voices, kept at most half the cap.
+    expect(plannedVoices(sortInstrumentEvents(chord), RATE)).toBe(64);
+    expect(plannedVoices([], RATE)).toBe(32);
   });
 
   it("plays drum kits on MIDI channel 10: a closed hi-hat, not a piano's F♯", () => {

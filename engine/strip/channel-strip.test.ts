@@ -515,3 +515,33 @@ describe("channel strip automation lanes", () => {
     expect(() => new ChannelStripProcessor(strip(), [lane, lane])).toThrow(/two automation lanes/);
   });
 });
+
+describe("a block longer than prepared", () => {
+  it("is refused: silence out and on every send, counted, and the next block plays", () => {
+    const settings = strip((s) => {
+      s.faderDb = -6;
+      s.sends = [{ id: "verb", busId: "b", levelDb: 0, preFader: true, enabled: true }];
+    });
+    const processor = new ChannelStripProcessor(settings);
+    processor.prepare(FS, 64);
+    const io: StripIO = {
+      left: new Float64Array(128).fill(0.5),
+      right: new Float64Array(128).fill(0.5),
+      keyLeft: null,
+      keyRight: null,
+      sendLeft: [new Float64Array(128).fill(1)],
+      sendRight: [new Float64Array(128).fill(1)],
+    };
+    processor.process(io, 128, 0);
+    expect(processor.refusedBlocks).toBe(1);
+    for (const buffer of [io.left, io.right, io.sendLeft[0], io.sendRight[0]]) {
+      expect(buffer.every((x) => x === 0)).toBe(true);
+    }
+    io.left.fill(0.5);
+    io.right.fill(0.5);
+    processor.process(io, 64, 128);
+    expect(processor.refusedBlocks).toBe(1);
+    expect(io.left[0]).toBeCloseTo(0.5 * 10 ** (-6 / 20), 12);
+    expect(io.sendLeft[0][0]).toBe(0.5);
+  });
+});

@@ -176,6 +176,7 @@ export class ChannelStripProcessor {
   /** Allocates every buffer; process() then allocates nothing. */
   prepare(sampleRate: number, maxBlockFrames: number): void {
     this.maxBlockFrames = maxBlockFrames;
+    this.refusedBlocks = 0;
     for (const param of this.params.values()) param.prepare(sampleRate, maxBlockFrames);
     this.solo.prepare(sampleRate, maxBlockFrames);
     this.highPass.prepare(sampleRate, maxBlockFrames);
@@ -196,11 +197,23 @@ export class ChannelStripProcessor {
   }
 
   /**
-   * Processes frames (≤ maxBlockFrames of prepare; more are not processed) starting at
-   * absolute render frame absoluteFrame (an integer ≥ 0).
+   * Blocks refused since prepare() because they were longer than its maxBlockFrames. A
+   * host checks it off the audio thread (a test, a debug build, the render loop).
+   */
+  refusedBlocks = 0;
+
+  /**
+   * Processes frames starting at absolute render frame absoluteFrame (an integer ≥ 0).
+   * A block longer than prepare()'s maxBlockFrames is refused, not cut: process() must not
+   * throw on an audio thread and its buffers hold only maxBlockFrames, so it writes silence
+   * to the output and every send (a dropout, never unprocessed audio at an unknown level)
+   * and counts the block in refusedBlocks.
    */
   process(io: StripIO, frames: number, absoluteFrame: number): void {
-    if (frames > this.maxBlockFrames) frames = this.maxBlockFrames;
+    if (frames > this.maxBlockFrames) {
+      this.refuse(io, frames);
+      return;
+    }
     if (!(frames > 0)) return;
     const left = io.left;
     const right = io.right;
@@ -229,6 +242,14 @@ export class ChannelStripProcessor {
     this.writeSends(io, true, frames, absoluteFrame);
     this.applyOutputGain(left, right, frames, absoluteFrame);
     this.writeSends(io, false, frames, absoluteFrame);
+  }
+
+  private refuse(io: StripIO, frames: number): void {
+    this.refusedBlocks++;
+    io.left.fill(0, 0, frames);
+    io.right.fill(0, 0, frames);
+    for (const send of io.sendLeft) send.fill(0, 0, frames);
+    for (const send of io.sendRight) send.fill(0, 0, frames);
   }
 
   private applyTrim(left: Float64Array, right: Float64Array, frames: number, at: number): void {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type MasterReport, masterToProfile } from "../../engine/node/master.ts";
+import { type MasterReport, MasterSource, masterToProfile } from "../../engine/node/master.ts";
 import { renderProject } from "../../engine/node/render-project.ts";
 import { decodeToWav } from "../../formats/node/audio-import.ts";
 import { writeFileAtomic } from "../../formats/node/pending-file.ts";
@@ -51,7 +51,10 @@ Profiles: ${DELIVERY_PROFILES.map((p) => p.id).join(", ")}
   },
 };
 
-/** Renders or decodes the input to a float WAV once, then masters it to every profile. */
+/**
+ * Renders or decodes the input to a float WAV once, reads and analyses it once, then masters
+ * it to every profile (reports in the order asked).
+ */
 export async function masterAll(
   input: string,
   profiles: ReturnType<typeof deliveryProfiles>,
@@ -63,19 +66,24 @@ export async function masterAll(
   try {
     const { mix, title } = await mixOf(input, work, showProgress);
     await mkdir(outDir, { recursive: true });
-    const reports: MasterReport[] = [];
-    for (const profile of profiles) {
+    // One reading and one loudness analysis for every profile; profiles of one rate in a row
+    // share the conversion and the limiter's true-peak readings too.
+    const source = MasterSource.open(mix);
+    const order = profiles.map((profile, index) => ({ profile, index }));
+    order.sort((a, b) => a.profile.sampleRate - b.profile.sampleRate || a.index - b.index);
+    const reports: MasterReport[] = new Array(profiles.length);
+    for (const { profile, index } of order) {
       const file = path.join(
         outDir,
         names?.(profile) ?? `${title} - ${profile.name}.${profile.format}`,
       );
       const progress = progressBar(`mastering for ${profile.name}`, showProgress);
-      const report = await masterToProfile(mix, profile, file, (f) =>
+      const report = await masterToProfile(source, profile, file, (f) =>
         progress.update(Math.round(f * 1000), 1000),
       ).finally(() => progress.stop());
       const json = `${file.slice(0, -path.extname(file).length)}.json`;
       writeFileAtomic(json, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
-      reports.push(report);
+      reports[index] = report;
     }
     return reports;
   } finally {

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 
 /**
@@ -33,14 +35,30 @@ export async function webBuildIsStale(): Promise<boolean> {
   return newest > built.mtimeMs;
 }
 
-/** Builds the app with Vite when it is stale; true when it built. */
+/**
+ * Builds the app with Vite when it is stale; true when it built. Vite runs in a process of
+ * its own with NODE_ENV=production, so a caller's environment (vitest sets NODE_ENV=test)
+ * never turns the studio's build into React's development build.
+ */
 export async function buildWebIfStale(options: { quiet?: boolean } = {}): Promise<boolean> {
   if (!(await webBuildIsStale())) return false;
-  const { build } = await import("vite");
-  await build({
-    configFile: path.join(WEB, "vite.config.ts"),
-    logLevel: options.quiet ? "warn" : "info",
+  const vite = path.join(
+    path.dirname(createRequire(import.meta.url).resolve("vite/package.json")),
+    "bin",
+    "vite.js",
+  );
+  const args = [vite, "build", "--config", path.join(WEB, "vite.config.ts")];
+  if (options.quiet) args.push("--logLevel", "warn");
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: "inherit",
   });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`building the web studio failed (vite exited with ${code})`);
   return true;
 }
 

@@ -23,7 +23,7 @@ function Pages() {
   const needsAccount = route.page !== "sign-in" && route.page !== "invitation";
 
   useEffect(() => {
-    if (account === null && needsAccount) {
+    if (account === null && needsAccount && location.pathname !== "/sign-in") {
       const back = location.pathname + location.search;
       navigate(`/sign-in${back === "/" ? "" : `?next=${encodeURIComponent(back)}`}`, {
         replace: true,

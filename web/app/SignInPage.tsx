@@ -6,7 +6,8 @@ import { useSession } from "./session.tsx";
 /** Where a sign-in goes next: the page that asked for it, if it is one of ours. */
 function nextPage(): string {
   const next = new URLSearchParams(location.search).get("next");
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/sign-in")) return "/";
+  return next;
 }
 
 export function SignInPage() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { db, signedDb } from "./format-table.ts";
+import { db, signedDb, table } from "./format-table.ts";
 
 describe("meter numbers", () => {
   it("show silence as -inf, no value as n/a, and never -0.0", () => {
@@ -15,5 +15,25 @@ describe("meter numbers", () => {
     expect(signedDb(Number.POSITIVE_INFINITY, "LU")).toBe("+inf LU");
     expect(signedDb(Number.NEGATIVE_INFINITY)).toBe("-inf dB");
     expect(signedDb(Number.NaN)).toBe("n/a");
+  });
+});
+
+describe("tables", () => {
+  it("pad every column to its widest cell, words left and numbers right", () => {
+    expect(
+      table(
+        ["Track", "Kind", "Fader"],
+        [
+          ["Kick", "audio", "0.0 dB"],
+          ["Drum Bus", "bus", "-12.0 dB"],
+        ],
+        "",
+        ["left", "left", "right"],
+      ).split("\n"),
+    ).toEqual([
+      "Track      Kind       Fader",
+      "Kick       audio     0.0 dB",
+      "Drum Bus   bus     -12.0 dB",
+    ]);
   });
 });

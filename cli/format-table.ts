@@ -20,13 +20,23 @@ function fixed(value: number, decimals: number): string {
   return Number(text) === 0 ? (0).toFixed(decimals) : text;
 }
 
-/** A plain-text table with a header row; columns padded to their widest cell. */
-export function table(header: string[], rows: string[][], indent = "  "): string {
+/**
+ * A plain-text table with a header row; columns padded to their widest cell. Numbers read
+ * best right-aligned, words left: by default the first column is left-aligned and the rest
+ * right, unless `align` says per column.
+ */
+export function table(
+  header: string[],
+  rows: string[][],
+  indent = "  ",
+  align?: readonly ("left" | "right")[],
+): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  const left = (c: number) => (align?.[c] ?? (c === 0 ? "left" : "right")) === "left";
   const line = (cells: string[]) =>
     indent +
     cells
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .map((cell, c) => (left(c) ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
       .join("   ")
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");

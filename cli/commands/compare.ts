@@ -1,5 +1,5 @@
 import path from "node:path";
-import { compareToReference } from "../../analysis/compare.ts";
+import { type BandDifference, compareToReference } from "../../analysis/compare.ts";
 import { analyzeFile } from "../../analysis/node/analyze-file.ts";
 import { plotFormat, writePlot } from "../../analysis/node/write-plot.ts";
 import { spectrumPlotSvg } from "../../analysis/plot/spectrum-plot.ts";
@@ -101,13 +101,13 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
             b.label,
             db(b.mixDb, "dB"),
             db(b.referenceDb, "dB"),
-            signedDb(b.differenceDb, "dB"),
+            bandDifference(b),
           ]),
           ...comparison.octaves.map((b) => [
             `${b.label} octave`,
             db(b.mixDb, "dB"),
             db(b.referenceDb, "dB"),
-            signedDb(b.differenceDb, "dB"),
+            bandDifference(b),
           ]),
           ["Key", describeKey(mix.key), describeKey(reference.key), ""],
           ["Tempo", describeTempo(mix.tempo), describeTempo(reference.tempo), ""],
@@ -115,10 +115,33 @@ octaves, integrated loudness, loudness range and crest factor, with key and temp
         "",
       ),
     );
+    const empty = [
+      ...comparison.bands,
+      ...comparison.octaves.map((b) => ({ ...b, label: `${b.label} octave` })),
+    ]
+      .filter(
+        (b) => b.referenceDb === Number.NEGATIVE_INFINITY && b.mixDb !== Number.NEGATIVE_INFINITY,
+      )
+      .map((b) => b.label);
+    if (empty.length > 0) {
+      console.log(
+        `\n${ref} has nothing in ${empty.join(", ")}: there is no level there to match, so no difference is given (a reference made at a lower sample rate, or filtered, leaves the top empty).`,
+      );
+    }
     if (values.plot !== undefined) console.log(`\nplot: ${values.plot}`);
     return EXIT.ok;
   },
 };
+
+/** A band's difference, or why there is none: a band one side does not have cannot be matched. */
+function bandDifference(b: BandDifference): string {
+  const mixEmpty = b.mixDb === Number.NEGATIVE_INFINITY;
+  const referenceEmpty = b.referenceDb === Number.NEGATIVE_INFINITY;
+  if (mixEmpty && referenceEmpty) return "both empty";
+  if (referenceEmpty) return "reference empty";
+  if (mixEmpty) return "mix empty";
+  return signedDb(b.differenceDb, "dB");
+}
 
 function describeKey(key: { name: string; confidence: number } | null | undefined): string {
   return key ? `${key.name} (${Math.round(key.confidence * 100)} %)` : "n/a";

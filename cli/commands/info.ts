@@ -1,9 +1,11 @@
 import { planMix } from "../../engine/mix/mix-plan.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
+import { bpmText } from "../../music/console-settings.ts";
 import type { Project } from "../../music/project.ts";
 import { TempoMap } from "../../music/tempo-map.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
+import { table } from "../format-table.ts";
 
 export const infoCommand: Command = {
   help: `controlroom info <dir> [--json]
@@ -29,12 +31,14 @@ function summarize(project: Project) {
     durationSeconds: seconds,
     tracks: project.tracks.length,
     sources: project.sources.length,
+    audioClips: project.tracks.reduce((n, t) => n + t.clips.length, 0),
+    noteClips: project.tracks.reduce((n, t) => n + t.noteClips.length, 0),
   };
 }
 
 function describe(project: Project, summary: ReturnType<typeof summarize>): string {
   const tempo = new TempoMap(project.tempo);
-  const clock = (seconds: number) =>
+  const time = (seconds: number) =>
     `${Math.floor(seconds / 60)}:${(seconds % 60).toFixed(3).padStart(6, "0")}`;
   const bar = (tick: number) => {
     const p = tempo.tickToBarPosition(tick);
@@ -43,51 +47,85 @@ function describe(project: Project, summary: ReturnType<typeof summarize>): stri
   const names = new Map(project.tracks.map((t) => [t.id, t.name]));
   const lines = [
     `${project.song.title}${project.song.artist ? ` by ${project.song.artist}` : ""}`,
-    `  ${project.song.sampleRate} Hz, length ${clock(summary.durationSeconds)}`,
-    `  tempo ${project.tempo.changes.map((c) => `${c.bpm} BPM at bar ${bar(c.tick)}`).join(", ")}`,
+    `  ${project.song.sampleRate} Hz, length ${time(summary.durationSeconds)}`,
+    `  tempo ${project.tempo.changes.map((c) => `${bpmText(c.bpm)} at bar ${bar(c.tick)}`).join(", ")}`,
     `  meter ${project.tempo.timeSignatures.map((s) => `${s.numerator}/${s.denominator} at bar ${bar(s.tick)}`).join(", ")}`,
   ];
   if (project.sections.length > 0) {
-    lines.push("Sections");
-    for (const s of project.sections)
-      lines.push(
-        `  ${s.name.padEnd(16)} bar ${bar(s.startTick)} – ${bar(s.startTick + s.lengthTicks)}`,
-      );
+    lines.push(`Sections (${project.sections.length})`);
+    lines.push(
+      table(
+        ["Section", "From bar", "To bar"],
+        project.sections.map((s) => [s.name, bar(s.startTick), bar(s.startTick + s.lengthTicks)]),
+      ),
+    );
   }
-  lines.push(`Tracks (${project.tracks.length})`);
-  for (const t of project.tracks) {
+  lines.push(
+    `Tracks (${project.tracks.length}): ${count(summary.audioClips, "audio clip")}, ${count(summary.noteClips, "note clip")}`,
+  );
+  const rows = project.tracks.map((t) => {
     const s = t.strip;
-    const flags = [s.mute && "muted", s.solo && "solo", s.soloSafe && "solo-safe"]
-      .filter(Boolean)
-      .join(", ");
+    const clips = t.kind === "instrument" ? t.noteClips.length : t.clips.length;
+    const flags = [s.mute && "muted", s.solo && "solo", s.soloSafe && "solo-safe"].filter(
+      (f): f is string => typeof f === "string",
+    );
     const processing = [
+      ...flags,
       s.highPass.enabled && `HPF ${s.highPass.frequency} Hz`,
       s.lowPass.enabled && `LPF ${s.lowPass.frequency} Hz`,
       s.eq.some((b) => b.enabled && b.gainDb !== 0) &&
         `EQ on ${s.eq.filter((b) => b.enabled && b.gainDb !== 0).length} of 4 bands`,
       s.compressor.enabled &&
         `comp ${s.compressor.ratio}:1 at ${s.compressor.thresholdDb} dB${s.compressor.sidechainTrackId ? ` keyed by ${names.get(s.compressor.sidechainTrackId)}` : ""}`,
-    ].filter(Boolean);
-    const out = t.output === "master" ? "master" : names.get(t.output);
+      ...s.sends.map(
+        (send) =>
+          `send ${send.levelDb} dB ${send.preFader ? "pre" : "post"} → ${names.get(send.busId)}`,
+      ),
+    ].filter((p): p is string => typeof p === "string");
+    return [
+      t.name,
+      t.kind,
+      t.kind === "bus" ? "" : String(clips),
+      `${s.faderDb.toFixed(1)} dB`,
+      `${s.pan.toFixed(2)} (${s.panLaw})`,
+      t.output === "master" ? "master" : (names.get(t.output) ?? t.output),
+      processing.join(", "),
+    ];
+  });
+  if (rows.length > 0) {
     lines.push(
-      `  ${t.name.padEnd(16)} ${t.kind.padEnd(6)} ${String(t.clips.length).padStart(2)} clip(s)  fader ${s.faderDb.toFixed(1)} dB  pan ${s.pan.toFixed(2)} (${s.panLaw})  → ${out}${flags ? `  [${flags}]` : ""}`,
+      table(["Track", "Kind", "Clips", "Fader", "Pan", "Output", "Processing"], rows, "  ", [
+        "left",
+        "left",
+        "right",
+        "right",
+        "right",
+        "left",
+        "left",
+      ]),
     );
-    if (processing.length > 0) lines.push(`  ${"".padEnd(16)} ${processing.join(", ")}`);
-    for (const send of s.sends) {
-      lines.push(
-        `  ${"".padEnd(16)} send ${send.levelDb} dB ${send.preFader ? "pre" : "post"}-fader → ${names.get(send.busId)}`,
-      );
-    }
   }
   const limiter = project.master.limiter;
   lines.push(
     `Master  fader ${project.master.strip.faderDb.toFixed(1)} dB, limiter ${limiter.enabled ? `${limiter.ceilingDb} dBFS ceiling, ${limiter.lookaheadMs} ms look-ahead` : "off"}`,
   );
   lines.push(`Sources (${project.sources.length})`);
-  for (const s of project.sources) {
+  if (project.sources.length > 0) {
     lines.push(
-      `  ${s.file.padEnd(24)} ${s.channels} ch  ${s.sampleRate} Hz  ${clock(s.frames / s.sampleRate)}`,
+      table(
+        ["File", "Channels", "Rate", "Length"],
+        project.sources.map((s) => [
+          s.file,
+          String(s.channels),
+          `${s.sampleRate} Hz`,
+          time(s.frames / s.sampleRate),
+        ]),
+      ),
     );
   }
   return lines.join("\n");
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }

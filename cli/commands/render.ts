@@ -5,11 +5,14 @@ import { masterToProfile } from "../../engine/node/master.ts";
 import { type RenderReport, renderProject } from "../../engine/node/render-project.ts";
 import type { OutputBitDepth, OutputFormat } from "../../formats/node/open-writer.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
+import { MAX_RENDER_TAIL_SECONDS, songSeconds } from "../../jobs/requests.ts";
 import { ControlRoomError } from "../../music/errors.ts";
+import type { Project } from "../../music/project.ts";
 import { TempoMap } from "../../music/tempo-map.ts";
 import { deliveryProfile } from "../../production/delivery/profiles.ts";
 import { type Command, optionalInteger, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
+import { clock } from "../format-table.ts";
 import { progressBar } from "../progress.ts";
 import { parseTimeArgument } from "../time-argument.ts";
 import { describeMasters } from "./master.ts";
@@ -69,6 +72,15 @@ The file appears only when the render has succeeded; a failed render leaves it u
     const bitDepth = parseBitDepth(values["bit-depth"], format);
     const project = await loadProjectFolder(dir);
     const tempo = new TempoMap(project.tempo);
+    const time = (flag: "start" | "end") => {
+      const text = values[flag];
+      return text === undefined
+        ? undefined
+        : { text, seconds: parseTimeArgument(text, `--${flag}`, tempo) };
+    };
+    const start = time("start");
+    const end = time("end");
+    checkRange(project, start, end);
     const progress = progressBar(`rendering ${path.basename(output)}`, !values.json);
     let report: RenderReport;
     const work = profile ? await mkdtemp(path.join(tmpdir(), "controlroom-render-")) : null;
@@ -80,12 +92,8 @@ The file appears only when the render has succeeded; a failed render leaves it u
         bitDepth,
         sampleRate: optionalInteger(values["sample-rate"], "--sample-rate", 8000, 384_000),
         stemsDir: values.stems,
-        startSeconds:
-          values.start === undefined
-            ? undefined
-            : parseTimeArgument(values.start, "--start", tempo),
-        endSeconds:
-          values.end === undefined ? undefined : parseTimeArgument(values.end, "--end", tempo),
+        startSeconds: start?.seconds,
+        endSeconds: end?.seconds,
         threads: optionalInteger(values.threads, "--threads", 0, 64),
         blockFrames: optionalInteger(values["block-size"], "--block-size", 16, 8192),
         onProgress: (done, total) => progress.update(done, total),
@@ -125,14 +133,49 @@ export function describeRender(r: RenderReport): string {
 }
 
 function parseFormat(text: string | undefined, output: string): OutputFormat {
-  const value = text ?? path.extname(output).slice(1).toLowerCase();
+  const extension = path.extname(output).slice(1).toLowerCase();
+  const value = text ?? extension;
   if (value === "wav" || value === "flac" || value === "mp3") return value;
-  if (text === undefined) return "wav";
+  if (text === undefined && extension === "") return "wav";
+  if (text === undefined) {
+    throw new ControlRoomError(
+      "E_USAGE",
+      `render cannot write .${extension} files (${path.basename(output)}): it writes wav, flac and mp3; name the output .wav, .flac or .mp3`,
+      "-o",
+    );
+  }
   throw new ControlRoomError(
     "E_USAGE",
     `--format "${text}" is not one of wav, flac, mp3`,
     "--format",
   );
+}
+
+/**
+ * Refuses a range the song does not reach, with the song's length: a start after its end,
+ * or an end further past it than a tail needs (the rule the studio's render jobs follow).
+ */
+export function checkRange(
+  project: Project,
+  start: { seconds: number; text: string } | undefined,
+  end: { seconds: number; text: string } | undefined,
+): void {
+  const length = songSeconds(project);
+  const song = `"${project.song.title}" is ${clock(length)} long`;
+  if (start !== undefined && start.seconds > 0 && start.seconds >= length) {
+    throw new ControlRoomError(
+      "E_USAGE",
+      `--start ${start.text} (${clock(start.seconds)}) is past the end of the song: ${song}`,
+      "--start",
+    );
+  }
+  if (end !== undefined && end.seconds > length + MAX_RENDER_TAIL_SECONDS) {
+    throw new ControlRoomError(
+      "E_USAGE",
+      `--end ${end.text} (${clock(end.seconds)}) is more than ${MAX_RENDER_TAIL_SECONDS} s past the end of the song: ${song}`,
+      "--end",
+    );
+  }
 }
 
 function parseBitDepth(text: string | undefined, format: OutputFormat): OutputBitDepth {

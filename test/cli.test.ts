@@ -46,7 +46,25 @@ beforeAll(async () => {
 
 describe("controlroom", () => {
   it("prints --help for every command and exits 0", () => {
-    for (const command of ["new", "add-track", "info", "render", "demo"]) {
+    for (const command of [
+      "new",
+      "add-track",
+      "info",
+      "arrange",
+      "set",
+      "render",
+      "loudness",
+      "master",
+      "compare",
+      "import",
+      "export",
+      "serve",
+      "account",
+      "worker",
+      "push",
+      "pull",
+      "demo",
+    ]) {
       const result = controlroom(command, "--help");
       expect(result.status, command).toBe(0);
       expect(result.stdout).toContain(`controlroom ${command}`);

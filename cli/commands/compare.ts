@@ -7,17 +7,11 @@ import { namingFile } from "../../music/errors.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { db, signedDb, table } from "../format-table.ts";
+import { help } from "../help/compare.ts";
 import { progressBar } from "../progress.ts";
 
 export const compareCommand: Command = {
-  help: `controlroom compare <file> --reference <file> [--plot <file.svg>] [--json]
-
-Analyses both files and prints the differences: tonal balance in four bands and in
-octaves, integrated loudness, loudness range and crest factor, with key and tempo.
-
-  --reference <file>   the track to compare against (required)
-  --plot <file>        draw both spectra on one chart (.svg, or .png with rsvg-convert)
-  --json               print the comparison as JSON`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("compare", argv, {
       reference: { type: "string" },

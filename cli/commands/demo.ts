@@ -6,19 +6,14 @@ import { generateDemoSong } from "../../examples/demo-song/generate.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import { type Command, parseCommandLine } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
+import { help } from "../help/demo.ts";
 import { progressBar } from "../progress.ts";
 import { describeRender } from "./render.ts";
 
 const DEMO_DIR = fileURLToPath(new URL("../../examples/demo-song/", import.meta.url));
 
 export const demoCommand: Command = {
-  help: `controlroom demo [-o <file>] [--json]
-
-Generates the demo song into examples/demo-song/ if it is not there yet, renders its mix
-and prints the report. This is what \`npm start\` does until the studio server exists.
-
-  -o, --output <file>   where to write the mix (default: out/demo-mix.wav)
-  --json                print the report as JSON`,
+  help,
   async run(argv) {
     const { values } = parseCommandLine("demo", argv, {
       output: { type: "string", short: "o" },

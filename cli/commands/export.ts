@@ -8,28 +8,22 @@ import { chordSheet } from "../../music/chordpro.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
+import { EXPORT_FORMATS, help } from "../help/export.ts";
 
 /** What each kind of file is made from a project folder; the extension of -o chooses. */
 const EXPORTERS: Record<
   string,
   { what: string; write(dir: string, file: string): Promise<string> }
 > = {
-  ".dawproject": { what: "DAWproject, with the audio inside", write: writeDawproject },
-  ".mid": { what: "Standard MIDI File: note clips and tempo map", write: writeMidi },
-  ".midi": { what: "Standard MIDI File: note clips and tempo map", write: writeMidi },
-  ".cho": { what: "ChordPro chord sheet", write: writeChordSheet },
-  ".chordpro": { what: "ChordPro chord sheet", write: writeChordSheet },
+  ".dawproject": { what: EXPORT_FORMATS[".dawproject"], write: writeDawproject },
+  ".mid": { what: EXPORT_FORMATS[".mid"], write: writeMidi },
+  ".midi": { what: EXPORT_FORMATS[".midi"], write: writeMidi },
+  ".cho": { what: EXPORT_FORMATS[".cho"], write: writeChordSheet },
+  ".chordpro": { what: EXPORT_FORMATS[".chordpro"], write: writeChordSheet },
 };
 
 export const exportCommand: Command = {
-  help: `controlroom export <dir> -o <file>
-
-Writes the project in <dir> for another tool; the extension of <file> chooses what:
-${Object.entries(EXPORTERS)
-  .map(([extension, e]) => `  ${extension.padEnd(12)} ${e.what}`)
-  .join("\n")}
-
-The file appears only when it is complete.`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("export", argv, {
       output: { type: "string", short: "o" },

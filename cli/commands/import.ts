@@ -5,6 +5,7 @@ import { ControlRoomError } from "../../music/errors.ts";
 import type { Project } from "../../music/project.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
+import { help, IMPORT_FORMATS } from "../help/import.ts";
 
 interface Imported {
   project: Project;
@@ -17,22 +18,13 @@ const IMPORTERS: Record<
   string,
   { what: string; read(file: string, dir: string): Promise<Imported> }
 > = {
-  ".mid": { what: "Standard MIDI File (format 0 or 1)", read: readMidi },
-  ".midi": { what: "Standard MIDI File (format 0 or 1)", read: readMidi },
-  ".dawproject": { what: "DAWproject (Bitwig, Studio One, …)", read: readDawproject },
+  ".mid": { what: IMPORT_FORMATS[".mid"], read: readMidi },
+  ".midi": { what: IMPORT_FORMATS[".midi"], read: readMidi },
+  ".dawproject": { what: IMPORT_FORMATS[".dawproject"], read: readDawproject },
 };
 
 export const importCommand: Command = {
-  help: `controlroom import <file> <dir> [--json]
-
-Makes a new project in <dir> from another tool's file; its extension says what it is:
-${Object.entries(IMPORTERS)
-  .map(([extension, i]) => `  ${extension.padEnd(12)} ${i.what}`)
-  .join("\n")}
-
-<dir> must not hold a project yet. Nothing is written unless the whole file reads.
-
-  --json   print the project's summary as JSON`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("import", argv, { json: { type: "boolean" } });
     const file = requirePositional("import", positionals, "<file>");

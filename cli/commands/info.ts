@@ -6,13 +6,10 @@ import { TempoMap } from "../../music/tempo-map.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { table } from "../format-table.ts";
+import { help } from "../help/info.ts";
 
 export const infoCommand: Command = {
-  help: `controlroom info <dir> [--json]
-
-Reads and validates <dir>/project.json and prints what it holds.
-
-  --json   print a machine-readable summary`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("info", argv, { json: { type: "boolean" } });
     const dir = requirePositional("info", positionals, "<dir>");

@@ -8,20 +8,11 @@ import { checkAllPlatforms, type PlatformCheck } from "../../production/delivery
 import { type Command, parseCommandLine } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { clock, db, signedDb, table } from "../format-table.ts";
+import { help } from "../help/loudness.ts";
 import { progressBar } from "../progress.ts";
 
 export const loudnessCommand: Command = {
-  help: `controlroom loudness <file...> [--json] [--plot <file.svg>] [--target LUFS]
-
-Measures integrated loudness, loudness range, true peak, sample peak and the maximum
-momentary and short-term loudness (ITU-R BS.1770-5, EBU R128), and shows each streaming
-platform's playback gain: the loudness penalty when a master is louder than its target.
-Reads WAV, FLAC, MP3, Ogg Vorbis and Opus.
-
-  --plot <file>   draw momentary and short-term loudness over time (.svg, or .png with
-                  rsvg-convert installed); with several files, each gets its own plot
-  --target LUFS   the line drawn on the plot (default -14)
-  --json          print the measurements as JSON`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("loudness", argv, {
       json: { type: "boolean" },

@@ -7,25 +7,15 @@ import { decodeToWav } from "../../formats/node/audio-import.ts";
 import { writeFileAtomic } from "../../formats/node/pending-file.ts";
 import { loadProjectFolder } from "../../formats/node/project-folder.ts";
 import { ControlRoomError } from "../../music/errors.ts";
-import { DELIVERY_PROFILES, deliveryProfiles } from "../../production/delivery/profiles.ts";
+import { deliveryProfiles } from "../../production/delivery/profiles.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
 import { db, signedDb, table } from "../format-table.ts";
+import { help } from "../help/master.ts";
 import { progressBar } from "../progress.ts";
 
 export const masterCommand: Command = {
-  help: `controlroom master <dir|file> --profile <p[,p...]|all> -o <dir> [--json]
-
-Writes one master per profile into <dir>: normalised to the profile's loudness target,
-converted to its sample rate, true-peak limited under its ceiling, dithered to its bit
-depth and encoded in its format, each with a JSON report beside it, and prints a table.
-<dir|file> is a project folder (its mix is rendered first) or a mix file.
-
-Profiles: ${DELIVERY_PROFILES.map((p) => p.id).join(", ")}
-
-  --profile P   one or more profiles, comma-separated, or "all" (required)
-  -o <dir>      the folder for the masters (required)
-  --json        print the reports as JSON`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("master", argv, {
       profile: { type: "string" },

@@ -1,16 +1,10 @@
 import { createProjectFolder } from "../../formats/node/project-folder.ts";
 import { type Command, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
+import { help } from "../help/new.ts";
 
 export const newCommand: Command = {
-  help: `controlroom new <dir> [--title T] [--sample-rate N] [--json]
-
-Creates <dir>/project.json (120 BPM, 4/4, 48 kHz unless told otherwise) and <dir>/audio/.
-Refuses a folder that already holds a project.
-
-  --title T          song title (default: the folder name)
-  --sample-rate N    project sample rate in Hz (default 48000)
-  --json             print the result as JSON`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("new", argv, {
       title: { type: "string" },

@@ -8,20 +8,12 @@ import { parseProject } from "../../music/validate.ts";
 import { checkFileName } from "../../store/files.ts";
 import { type Command, optionalInteger, parseCommandLine, requirePositional } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
+import { help } from "../help/pull.ts";
 import { progressBar } from "../progress.ts";
-import { StudioClient, TOKEN_ENV } from "../studio-client.ts";
+import { StudioClient } from "../studio-client.ts";
 
 export const pullCommand: Command = {
-  help: `controlroom pull <projectId> <dir> --server URL [--revision N] [--token T] [--json]
-
-Writes a project of the studio at URL into <dir> as a project folder: project.json and
-every file it plays, under the names the studio gives them, so render, info and the other
-commands work on it. <dir> must not hold a project yet.
-
-  --server URL     the studio, e.g. http://127.0.0.1:8080/
-  --revision N     that revision (default: the current one)
-  --token T        a personal access token (default: $${TOKEN_ENV})
-  --json           print the result as JSON`,
+  help,
   async run(argv) {
     const { values, positionals } = parseCommandLine("pull", argv, {
       server: { type: "string" },

@@ -6,8 +6,8 @@ import {
   type LoudnessReport,
   type LoudnessSeries,
 } from "../analysis/loudness/loudness-meter.ts";
-import { hopGrid } from "../analysis/loudness/loudness-windows.ts";
 import { measureLoudnessFile } from "../analysis/node/measure-file.ts";
+import { hopGrid } from "../engine/dsp/loudness/loudness-windows.ts";
 
 /**
  * EBU Tech 3341 (loudness metering, "EBU mode") and Tech 3342 (loudness range) test cases.

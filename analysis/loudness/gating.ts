@@ -1,4 +1,4 @@
-import { loudnessOf } from "./loudness-windows.ts";
+import { loudnessOf } from "../../engine/dsp/loudness/loudness-windows.ts";
 
 /**
  * Gated loudness from a histogram instead of a list of blocks, so a meter's memory does not

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { biquadMagnitudeDb } from "../../engine/dsp/biquad.ts";
+import { kWeighting } from "../../engine/dsp/loudness/k-weighting.ts";
 import { isControlRoomError } from "../../music/errors.ts";
-import { kWeighting } from "./k-weighting.ts";
 import { LoudnessMeter } from "./loudness-meter.ts";
 
 /** Integrated loudness of a sine lasting `seconds`, in each listed channel of a stereo pair. */

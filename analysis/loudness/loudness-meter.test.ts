@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { hopGrid } from "../../engine/dsp/loudness/loudness-windows.ts";
 import { LoudnessMeter, type LoudnessReport } from "./loudness-meter.ts";
-import { hopGrid } from "./loudness-windows.ts";
 
 /** Deterministic noise in [−amplitude, amplitude). */
 function noise(frames: number, amplitude: number, seed: number): Float64Array {

@@ -1,8 +1,8 @@
+import { LoudnessWindows, loudnessOf } from "../../engine/dsp/loudness/loudness-windows.ts";
 import { TruePeakDetector } from "../../engine/dsp/true-peak.ts";
 import { ControlRoomError } from "../../music/errors.ts";
 import { toDb } from "../levels.ts";
 import { integratedLoudness, LoudnessHistogram, loudnessRange } from "./gating.ts";
-import { LoudnessWindows, loudnessOf } from "./loudness-windows.ts";
 
 /**
  * A loudness meter for whole programmes: ITU-R BS.1770-5 integrated loudness and true

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { LoudnessMeterProcessor } from "../../engine/dsp/loudness/meter-processor.ts";
 import { LoudnessMeter } from "./loudness-meter.ts";
-import { LoudnessMeterProcessor } from "./meter-processor.ts";
 
 /** Deterministic noise whose level steps every second, so the windows have something to follow. */
 function programme(frames: number, seed: number): Float64Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LoudnessMeterProcessor } from "../../analysis/loudness/meter-processor.ts";
 import { Project, SCHEMA_VERSION } from "../../music/project.ts";
 import { neutralStrip } from "../../music/strip.ts";
+import { LoudnessMeterProcessor } from "../dsp/loudness/meter-processor.ts";
 import { planMix } from "./mix-plan.ts";
 import { Mixer } from "./mixer.ts";
 import { MemorySource } from "./source.ts";

@@ -1,6 +1,6 @@
-import { LoudnessMeterProcessor } from "../../analysis/loudness/meter-processor.ts";
 import type { SoundFont } from "../../instruments/soundfont.ts";
 import { LimiterProcessor } from "../dsp/limiter.ts";
+import { LoudnessMeterProcessor } from "../dsp/loudness/meter-processor.ts";
 import { ChannelStripProcessor, type StripIO } from "../strip/channel-strip.ts";
 import { ClipPlayer } from "./clip-player.ts";
 import { InstrumentPlayer } from "./instrument-player.ts";

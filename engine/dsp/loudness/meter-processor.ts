@@ -1,5 +1,5 @@
-import { TruePeakDetector } from "../../engine/dsp/true-peak.ts";
-import { ControlRoomError } from "../../music/errors.ts";
+import { ControlRoomError } from "../../../music/errors.ts";
+import { TruePeakDetector } from "../true-peak.ts";
 import { LoudnessWindows } from "./loudness-windows.ts";
 
 /** The readings before anything is heard: −inf LUFS twice, a peak of 0 (−inf dBTP). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ControlRoomError } from "../../music/errors.ts";
+import type { ControlRoomError } from "../../../music/errors.ts";
 import { channelWeights } from "./channel-weights.ts";
 
 describe("channel weights (ITU-R BS.1770-5 Table 3)", () => {

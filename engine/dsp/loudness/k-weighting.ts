@@ -1,5 +1,5 @@
-import type { BiquadCoefficients } from "../../engine/dsp/biquad.ts";
-import { ControlRoomError } from "../../music/errors.ts";
+import { ControlRoomError } from "../../../music/errors.ts";
+import type { BiquadCoefficients } from "../biquad.ts";
 
 /**
  * The K-weighting pre-filter of ITU-R BS.1770-5 §2.1: a high shelf modelling the head

@@ -1,4 +1,4 @@
-import { ControlRoomError } from "../../music/errors.ts";
+import { ControlRoomError } from "../../../music/errors.ts";
 
 /**
  * The channel weights Gᵢ of ITU-R BS.1770-5 §2.3 (Table 3): front channels 1.0, the

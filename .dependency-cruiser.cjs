@@ -32,7 +32,8 @@ module.exports = {
     },
     {
       name: "dsp-is-the-engine-floor",
-      comment: "dsp ← strip ← mix ← render ← node: a lower engine layer never imports a higher one.",
+      comment:
+        "dsp ← strip ← mix ← render ← node: a lower engine layer never imports a higher one.",
       severity: "error",
       from: { path: "^engine/dsp/" },
       to: { path: "^engine/(strip|mix|render|node)/" },
@@ -65,7 +66,8 @@ module.exports = {
     },
     {
       name: "analysis-uses-only-dsp",
-      comment: "analysis may use the DSP primitives, never the strip, mixer or renderer built on them.",
+      comment:
+        "analysis may use the DSP primitives, never the strip, mixer or renderer built on them.",
       severity: "error",
       from: { path: "^analysis/", pathNot: `(^analysis/node/|${TESTS})` },
       to: { path: "^engine/(strip|mix|render|node)/" },
@@ -83,7 +85,9 @@ module.exports = {
         "store/ keeps the documents of music/ and the records of production/ (pure data), and nothing that plays, reads files or serves.",
       severity: "error",
       from: { path: "^store/", pathNot: TESTS },
-      to: { path: "^(engine|instruments|formats|analysis|acoustics|jobs|server|cli|web|examples)/" },
+      to: {
+        path: "^(engine|instruments|formats|analysis|acoustics|jobs|server|cli|web|examples)/",
+      },
     },
     {
       name: "accounts-know-only-music",

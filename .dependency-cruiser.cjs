@@ -107,6 +107,16 @@ module.exports = {
       to: { path: "^(server|store|jobs|cli|bench)/" },
     },
     {
+      name: "help-loads-no-command",
+      comment:
+        "--help prints cli/help/<command>.ts without loading the command: help imports constants, never a command, the engine or a server.",
+      severity: "error",
+      from: { path: "^cli/help/" },
+      to: {
+        path: "^(cli/commands|engine|formats|analysis|instruments|store|server|jobs|web)/",
+      },
+    },
+    {
       name: "no-import-cycles",
       comment:
         "A module that imports one importing it back has no layer; a cycle closed only by a type import costs nothing at run time.",

@@ -11,6 +11,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { productionTables } from "./production/schema.ts";
 
 /**
  * The tables as drizzle sees them, for typed queries. The SQL in `migrations/` is what
@@ -225,4 +226,5 @@ export const tables = {
   auditLog,
   jobs,
   jobRuns,
+  ...productionTables,
 };

@@ -91,6 +91,7 @@ import {
   sweepPasswordResets,
   usePasswordReset,
 } from "./password-resets.ts";
+import { ProductionOffice } from "./production/office.ts";
 import {
   createProject,
   createProjectWithFiles,
@@ -131,12 +132,15 @@ export class Store {
   /** The typed query layer, for queries the methods below do not cover. */
   readonly db: StoreDatabase;
   readonly blobs: BlobStore;
+  /** Team, studios and rooms, bookings, budget, decisions and tasks (store/production/). */
+  readonly production: ProductionOffice;
   readonly #driver: StoreDriver;
 
   constructor(driver: StoreDriver, blobs: BlobStore) {
     this.kind = driver.kind;
     this.db = driver.db;
     this.blobs = blobs;
+    this.production = new ProductionOffice(driver.db);
     this.#driver = driver;
   }
 

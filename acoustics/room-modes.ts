@@ -77,7 +77,7 @@ export const COINCIDENT_HZ = 0.5;
 /**
  * Bonello (1981, JAES 29(9)): counted per third-octave band, the number of modes must never
  * fall from one band to the next, and no two modes may coincide. Bands are IEC 61260 base-10
- * third-octaves from 20 Hz up to the band holding `upToHz`.
+ * third-octaves from 20 Hz up to the last band below `upToHz`.
  */
 export function bonelloCheck(modes: readonly RoomMode[], upToHz = 200): BonelloCheck {
   const bands: BonelloBand[] = [];
@@ -85,7 +85,8 @@ export function bonelloCheck(modes: readonly RoomMode[], upToHz = 200): BonelloC
     const centreHz = 1000 * 10 ** (k / 10);
     const lowerHz = centreHz * 10 ** -0.05;
     const upperHz = centreHz * 10 ** 0.05;
-    if (lowerHz > upToHz) break;
+    // Only bands wholly below the cutoff: a band cut by it would count too few modes.
+    if (upperHz > upToHz * 1.0001) break;
     const inBand = modes.filter((m) => m.frequencyHz >= lowerHz && m.frequencyHz < upperHz);
     const coincident: [RoomMode, RoomMode][] = [];
     for (let i = 1; i < inBand.length; i++) {

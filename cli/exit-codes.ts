@@ -66,6 +66,11 @@ const BY_PREFIX: [string, number][] = [
   ["E_ZIP", EXIT.audio],
   ["E_XML", EXIT.audio],
   ["E_SOUNDFONT", EXIT.audio],
+  // A room's description (--dims, room.json, --target) or a sweep's settings that cannot be.
+  ["E_ROOM", EXIT.usage],
+  ["E_SWEEP", EXIT.usage],
+  // A recording of the sweep that cannot be measured: silent, clipped, too short, no sweep in it.
+  ["E_IR", EXIT.audio],
 ];
 
 export function exitCodeFor(error: unknown): number {

@@ -79,6 +79,20 @@ const COMMANDS: {
     load: async () => (await import("./commands/compare.ts")).compareCommand,
   },
   {
+    name: "room",
+    usage: "room modes|rt60|plan|layout …",
+    summary: "a room's modes, reverberation per band and a treatment plan in panels",
+    help: async () => (await import("./help/room.ts")).help,
+    load: async () => (await import("./commands/room.ts")).roomCommand,
+  },
+  {
+    name: "ir",
+    usage: "ir sweep|analyze …",
+    summary: "measure a room: write a sweep, read EDT, T20, T30, C50, C80 from its recording",
+    help: async () => (await import("./help/ir.ts")).help,
+    load: async () => (await import("./commands/ir.ts")).irCommand,
+  },
+  {
     name: "import",
     usage: "import <file> <dir>",
     summary: "make a project from a MIDI file or a DAWproject",

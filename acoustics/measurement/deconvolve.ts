@@ -43,9 +43,15 @@ export function deconvolveSweep(
       name,
     );
   }
-  const size = powerOfTwoAtLeast(Math.max(recording.length, sweep.length));
-  const X = realSpectrum(sweep, size);
-  const Y = realSpectrum(recording, size);
+  // Cyclic deconvolution (Müller & Massarani 2001, §4): the recording folded onto a period
+  // that holds the sweep, the response kept, and the harmonics (at most L·ln 8 before time 0)
+  // wrapped behind it. Half the size of a transform that holds the whole recording.
+  const L = sweepFrames / Math.log(toHz / fromHz);
+  const size = powerOfTwoAtLeast(Math.max(sweepFrames, tail + L * Math.log(8)));
+  const X = realSpectrum(sweep.subarray(0, Math.min(sweep.length, size)), size);
+  const folded = new Float64Array(size);
+  for (let i = 0; i < recording.length; i++) folded[i % size] += recording[i];
+  const Y = realSpectrum(folded, size);
   let peak = 0;
   for (let k = 0; k <= size / 2; k++) peak = Math.max(peak, X[2 * k] ** 2 + X[2 * k + 1] ** 2);
   // Outside the sweep's range ε rises to the sweep's peak power over a third of an octave.
@@ -69,5 +75,5 @@ export function deconvolveSweep(
     H[2 * k + 1] = (yi * xr - yr * xi) * scale;
   }
   const h = inverseRealSpectrum(H, size);
-  return { samples: h.slice(0, tail), sampleRate };
+  return { samples: h.slice(0, Math.min(tail, size)), sampleRate };
 }

@@ -12,11 +12,17 @@ import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
  */
 let studio: StudioUnderTest;
 
+/** Every route a fuzzed request reached, as Fastify names it (`PUT /api/projects/:projectId/files/*`). */
+const reached = new Set<string>();
+
 beforeAll(async () => {
   studio = await studioUnderTest(
     { pro: "producer", eng: "engineer", mus: "musician" },
     { jobs: "queue only" },
   );
+  studio.app.addHook("onResponse", async (request) => {
+    if (request.routeOptions.url) reached.add(`${request.method} ${request.routeOptions.url}`);
+  });
 }, 60_000);
 afterAll(() => studio?.close());
 
@@ -93,6 +99,8 @@ describe("fuzzing the routes", () => {
   it("answers every mutated request with 2xx or 4xx in the error shape, never 500", async () => {
     const { app, projectId } = studio;
     const { cookie, csrf } = await studio.signIn("pro");
+    const musician = await studio.signIn("mus");
+    const asMusician = { cookie: musician.cookie, "x-csrf-token": musician.csrf };
     const take = Buffer.concat([
       wavHeader({
         channels: 1,
@@ -206,6 +214,11 @@ describe("fuzzing the routes", () => {
         url: "/api/accounts/00000000-0000-4000-8000-000000000000/password-reset",
       },
       { method: "POST", url: "/api/accounts/00000000-0000-4000-8000-000000000000/enable" },
+      { method: "POST", url: `/api/accounts/${studio.accountId("eng")}/disable` },
+      { method: "GET", url: "/api/session" },
+      // Ending a session: the musician's, so the rounds after go on as the producer.
+      { method: "DELETE", url: "/api/session", headers: asMusician },
+      { method: "POST", url: "/api/account/sign-out-everywhere", headers: asMusician },
       {
         method: "PUT",
         url: `${project}/members/${studio.accountId("eng")}`,
@@ -302,6 +315,9 @@ describe("fuzzing the routes", () => {
       `route fuzz: ${requests} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
     );
     expect(requests).toBe(rounds * valid.length);
+    // Every API route the server declares was fuzzed but the feed, a WebSocket.
+    const declared = [...studio.app.routeAccess.keys()].filter((route) => !route.endsWith("/feed"));
+    expect(declared.filter((route) => !reached.has(route))).toEqual([]);
     // The well-formed requests that survive mutation reach the routes and succeed.
     expect(statuses.get(200)).toBeGreaterThan(requests / 10);
   }, 120_000);

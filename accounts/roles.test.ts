@@ -34,6 +34,10 @@ approvals.request           yes       no        no        no      no
 approvals.give              yes       no        no        asked   no
 budget.edit                 yes       no        no        no      no
 rights.edit                 yes       no        no        no      no
+team.edit                   yes       no        no        no      no
+decisions.record            yes       no        no        no      no
+tasks.assign                yes       no        no        no      no
+tasks.update                yes       yes       yes       yes     no
 members.invite              yes       no        no        no      no
 members.manage              yes       no        no        no      no
 jobs.run                    yes       yes       no        no      no

@@ -132,6 +132,18 @@ export const PERMISSIONS = {
     producerOnly,
   ),
   "rights.edit": row("Record splits, points and credits.", true, producerOnly),
+  "team.edit": row(
+    "Build the team: add people with their roles, rates and fees; assign them to tracks, sessions and tasks.",
+    true,
+    producerOnly,
+  ),
+  "decisions.record": row("Record decisions in the project's log.", true, producerOnly),
+  "tasks.assign": row("Give someone on the team a task.", true, producerOnly),
+  "tasks.update": row("Move one's own task along (open, in progress, done).", true, {
+    ...producerAndEngineer,
+    musician: "yes",
+    artist: "yes",
+  }),
   "members.invite": row("Invite someone to the project in a role.", true, producerOnly),
   "members.manage": row("Change a member's role or remove them.", true, producerOnly),
   "jobs.run": row(

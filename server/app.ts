@@ -29,6 +29,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
+import { productionRoutes } from "./routes/production/index.ts";
 import { projectExportRoutes } from "./routes/project-export.ts";
 import { IMPORT_LIMIT, projectImportRoutes } from "./routes/project-import.ts";
 import { projectRoutes } from "./routes/projects.ts";
@@ -209,6 +210,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     });
     memberRoutes(app, options.auth);
     auditRoutes(app, options.auth);
+    productionRoutes(app, options.auth);
     if (options.jobs) jobRoutes(app, options.auth, options.jobs);
   }
   if (options.web) {

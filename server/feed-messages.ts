@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ProjectEvent } from "../store/events.ts";
+import { PRODUCTION_SUBJECTS, type ProjectEvent } from "../store/events.ts";
 import { JOB_KINDS, JOB_STATES } from "../store/schema.ts";
 
 /**
@@ -35,8 +35,22 @@ export const FeedJob = z
   })
   .meta({ id: "FeedJob", description: "A job of the project moved: queued, running, done…" });
 
+export const FeedProduction = z
+  .object({
+    type: z.literal("production"),
+    projectId: z.string(),
+    subject: z.enum(PRODUCTION_SUBJECTS),
+    id: z.string().describe("What changed: a person, booking, budget line, decision or task."),
+    change: z.enum(["created", "changed", "removed"]),
+  })
+  .meta({
+    id: "FeedProduction",
+    description:
+      "The production office changed; load what `subject` names again. Carries no money.",
+  });
+
 export const FeedMessage = z
-  .discriminatedUnion("type", [FeedSubscribed, FeedRevision, FeedJob])
+  .discriminatedUnion("type", [FeedSubscribed, FeedRevision, FeedJob, FeedProduction])
   .meta({ id: "FeedMessage", description: "Any message the project feed sends." });
 
 /** The close codes the feed uses: 4000 + the HTTP status the same refusal would get. */
@@ -48,5 +62,8 @@ export const FEED_CLOSE_CODES = {
 
 // The events the store relays are the messages the feed sends on: the two cannot drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _eventsAreMessages: Same<ProjectEvent, z.infer<typeof FeedRevision | typeof FeedJob>> = true;
+const _eventsAreMessages: Same<
+  ProjectEvent,
+  z.infer<typeof FeedRevision | typeof FeedJob | typeof FeedProduction>
+> = true;
 void _eventsAreMessages;

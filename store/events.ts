@@ -26,7 +26,26 @@ export type ProjectEvent =
       stage: string;
       /** Why a failed job failed, as its row records it. */
       error?: string;
+    }
+  | {
+      /** The production office changed: a team member, booking, budget line, decision… */
+      type: "production";
+      projectId: string;
+      subject: ProductionSubject;
+      /** The id of what changed (a person's for the team). */
+      id: string;
+      change: "created" | "changed" | "removed";
     };
+
+export const PRODUCTION_SUBJECTS = [
+  "team",
+  "assignment",
+  "booking",
+  "budget",
+  "decision",
+  "task",
+] as const;
+export type ProductionSubject = (typeof PRODUCTION_SUBJECTS)[number];
 
 /**
  * Someone's access ended: a member was removed from a project (`projectId`), or sessions or an
@@ -73,7 +92,7 @@ export function decodeEvent(payload: string): StudioEvent | undefined {
     const event = JSON.parse(payload) as StudioEvent;
     if (event?.type === "access") return typeof event.accountId === "string" ? event : undefined;
     return typeof event?.projectId === "string" &&
-      (event.type === "revision" || event.type === "job")
+      (event.type === "revision" || event.type === "job" || event.type === "production")
       ? event
       : undefined;
   } catch {

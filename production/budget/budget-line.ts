@@ -54,10 +54,18 @@ export const newBudgetLineSchema = z.strictObject({
 });
 export type NewBudgetLine = z.infer<typeof newBudgetLineSchema>;
 
-export const budgetLineChangesSchema = newBudgetLineSchema.partial().extend({
+/** What a change may carry; nothing defaults, so what is left out stays as it was. */
+export const budgetLineChangesSchema = z.strictObject({
+  category: text(100).min(1, "a line belongs to a category").optional(),
+  description: text(500).min(1, "say what the line is for").optional(),
   supplier: text(200).nullable().optional(),
+  currency: currencySchema.optional(),
+  estimateMinor: amountMinorSchema.optional(),
+  actualMinor: amountMinorSchema.optional(),
+  recoupable: z.boolean().optional(),
   conversion: conversionSchema.nullable().optional(),
 });
+export type BudgetLineChanges = z.infer<typeof budgetLineChangesSchema>;
 
 /** A manual expense: what was paid, to whom, and the receipt among the project's files. */
 export const newExpenseSchema = z.strictObject({

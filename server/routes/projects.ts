@@ -131,7 +131,7 @@ export function projectRoutes(app: FastifyInstance, context: AuthContext): void 
       schema: {
         summary: "Follow the project's changes (WebSocket)",
         description:
-          "A WebSocket: every save of the project as it is committed, and its jobs' progress, as JSON text messages (`FeedMessage`: `FeedSubscribed` first, then `FeedRevision` and `FeedJob`). A refused or ended feed closes with 4000 + the HTTP status: " +
+          "A WebSocket: every save of the project as it is committed, and its jobs' progress, as JSON text messages (`FeedMessage`: `FeedSubscribed` first, then `FeedRevision`, `FeedJob` and `FeedProduction` for the team, bookings, budget, decisions and tasks). A refused or ended feed closes with 4000 + the HTTP status: " +
           Object.entries(FEED_CLOSE_CODES)
             .map(([code, why]) => `${code} ${why}`)
             .join("; ") +

@@ -130,7 +130,11 @@ export function schroederDecay(squared: Float64Array, sampleRate: number): Decay
     for (let iteration = 0; iteration < 5; iteration++) {
       // Step 4: intervals giving 5 per 10 dB of decay.
       const slopePerSample = Math.min(line.slope, -1e-9);
-      const block = Math.max(1, Math.round(-10 / slopePerSample / INTERVALS_PER_10_DB));
+      // A decay too slow to measure would ask for intervals longer than the response.
+      const block = Math.max(
+        1,
+        Math.min(Math.floor(n / 4), Math.round(-10 / slopePerSample / INTERVALS_PER_10_DB)),
+      );
       // Step 5: noise from 5–10 dB of decay past the crossing, at least the last 10 %.
       const noiseFrom = Math.min(Math.round(crossing + -7.5 / slopePerSample), lastTenth);
       noiseDb = meanDb(squared, Math.max(0, noiseFrom), n);

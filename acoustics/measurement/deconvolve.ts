@@ -50,7 +50,10 @@ export function deconvolveSweep(
   const size = powerOfTwoAtLeast(Math.max(sweepFrames, tail + L * Math.log(8)));
   const X = realSpectrum(sweep.subarray(0, Math.min(sweep.length, size)), size);
   const folded = new Float64Array(size);
-  for (let i = 0; i < recording.length; i++) folded[i % size] += recording[i];
+  for (let start = 0; start < recording.length; start += size) {
+    const end = Math.min(recording.length, start + size);
+    for (let i = start; i < end; i++) folded[i - start] += recording[i];
+  }
   const Y = realSpectrum(folded, size);
   let peak = 0;
   for (let k = 0; k <= size / 2; k++) peak = Math.max(peak, X[2 * k] ** 2 + X[2 * k + 1] ** 2);

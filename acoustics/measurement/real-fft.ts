@@ -1,8 +1,8 @@
 /**
  * Real-input FFTs of power-of-two sizes over fft.js (MIT, Fedor Indutny), with the inverse a
  * real signal needs: its Hermitian spectrum packed into a complex transform of half the size
- * (Oppenheim & Schafer, §9.? "two real sequences in one"), so a round trip costs 1½ transforms
- * of the full size rather than 2.
+ * (the even and odd samples as real and imaginary parts, the classic real-FFT split), rather
+ * than a complex inverse of the full size.
  */
 import FFT from "fft.js";
 

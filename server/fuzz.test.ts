@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectToMidi } from "../formats/midi/midi-export.ts";
 import { wavHeader } from "../formats/wav/writer.ts";
 import { Project, SCHEMA_VERSION } from "../music/project.ts";
+import { productionFuzzRequests } from "./production-walk.ts";
 import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
 /**
@@ -86,7 +87,7 @@ function mutateBytes(bytes: Buffer, next: () => number): Buffer {
 }
 
 interface ValidRequest {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   /** A JSON body, mutated as JSON. */
   body?: unknown;
@@ -260,6 +261,7 @@ describe("fuzzing the routes", () => {
       { method: "POST", url: `${project}/archive` },
       { method: "GET", url: "/api/projects?archived=true" },
       { method: "POST", url: `${project}/unarchive` },
+      ...(await productionFuzzRequests(studio, "pro")),
     ];
     const next = random(20261201);
     let requests = 0;
@@ -320,5 +322,5 @@ describe("fuzzing the routes", () => {
     expect(declared.filter((route) => !reached.has(route))).toEqual([]);
     // The well-formed requests that survive mutation reach the routes and succeed.
     expect(statuses.get(200)).toBeGreaterThan(requests / 10);
-  }, 120_000);
+  }, 300_000);
 });

@@ -3,6 +3,7 @@ import { createInvitation } from "../accounts/invitations.ts";
 import { type Action, can, ROLES, type Role } from "../accounts/roles.ts";
 import { wavHeader } from "../formats/wav/writer.ts";
 import { emptyProject } from "../music/project.ts";
+import { productionWalk } from "./production-walk.ts";
 import { describeAccess, type RouteAccess } from "./route-access.ts";
 import { type StudioUnderTest, studioUnderTest } from "./test-support.ts";
 
@@ -15,7 +16,7 @@ let studio: StudioUnderTest;
 let projectId: string;
 
 interface Request {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   payload?: object | Buffer;
   headers?: Record<string, string>;
@@ -122,7 +123,10 @@ const SAVES: [string, Action, (who: string) => object][] = [
   ],
 ];
 
+const production = productionWalk(() => studio);
+
 const ROUTES: RouteCase[] = [
+  ...production.cases,
   {
     name: "read the project",
     route: "GET /api/projects/{projectId}",
@@ -307,6 +311,7 @@ beforeAll(async () => {
     document: emptyProject({ title: "Elsewhere" }),
   });
   await studio.store.putFile(projectId, "audio/seed.wav", TAKE, { mediaType: "audio/wav" });
+  await production.prepare(ROLES);
 }, 60_000);
 afterAll(() => studio?.close());
 

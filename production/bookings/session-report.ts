@@ -13,7 +13,7 @@ export const sessionReportSchema = z.strictObject({
     .min(0, "minutes used cannot be negative")
     .max(31 * 24 * 60, "more minutes than a booking can last"),
   takes: z
-    .array(z.string().min(1).max(500))
+    .array(plainText(500).pipe(z.string().min(1)))
     .max(500)
     .default([])
     .describe("The takes recorded: names of the project's files."),

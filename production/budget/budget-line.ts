@@ -75,10 +75,8 @@ export const newExpenseSchema = z.strictObject({
   currency: currencySchema,
   amountMinor: amountMinorSchema.refine((amount) => amount > 0, "an expense costs something"),
   recoupable: z.boolean().default(false),
-  receipt: z
-    .string()
-    .min(1)
-    .max(500)
+  receipt: plainText(500)
+    .pipe(z.string().min(1))
     .describe("The receipt's name among the project's files (upload it first).")
     .optional(),
   conversion: conversionSchema.optional(),

@@ -15,7 +15,7 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const DECISION_LINK_KINDS = ["section", "track", "budget-line", "booking"] as const;
 export const decisionLinkSchema = z.strictObject({
   kind: z.enum(DECISION_LINK_KINDS),
-  id: z.string().min(1).max(200),
+  id: plainText(200).pipe(z.string().min(1, "name what the decision affects")),
 });
 export type DecisionLink = z.infer<typeof decisionLinkSchema>;
 

@@ -7,7 +7,12 @@ import {
   type TeamMemberForCosts,
 } from "../../production/budget/actuals.ts";
 import { advanceBudgetLine } from "../../production/budget/approval.ts";
-import type { BudgetLine, NewBudgetLine, NewExpense } from "../../production/budget/budget-line.ts";
+import type {
+  BudgetLine,
+  BudgetLineChanges,
+  NewBudgetLine,
+  NewExpense,
+} from "../../production/budget/budget-line.ts";
 import { type AuditRecord, recordAudit } from "../audit.ts";
 import type { StoreDatabase } from "../database.ts";
 import { findProjectFile } from "../files.ts";
@@ -207,10 +212,7 @@ export async function changeBudgetLine(
   db: StoreDatabase,
   projectId: string,
   lineId: string,
-  changes: Partial<NewBudgetLine> & {
-    supplier?: string | null;
-    conversion?: { rate: string; currency: string } | null;
-  },
+  changes: BudgetLineChanges,
   audit?: (before: BudgetLine, after: BudgetLine) => AuditRecord,
 ): Promise<BudgetLine> {
   checkId(projectId, "projectId");
@@ -228,6 +230,7 @@ export async function changeBudgetLine(
       );
     }
     const { conversion, ...rest } = changes;
+    if (Object.keys(changes).length === 0) return before;
     const [row] = await tx
       .update(budgetLines)
       .set({

@@ -9,6 +9,7 @@ import {
   ratesSchema,
   teamMemberSchema,
 } from "../../../production/team/people.ts";
+import { plainText } from "../../../production/text.ts";
 import type { StoredTeamMember } from "../../../store/production/team.ts";
 import { auditOf } from "../../audit.ts";
 import type { AuthContext } from "../../auth.ts";
@@ -242,8 +243,10 @@ export function teamRoutes(app: FastifyInstance, context: AuthContext): void {
         body: z.strictObject({
           personId: z.uuid(),
           targetKind: z.enum(["track", "booking", "task"]),
-          targetId: z.string().min(1).max(200),
-          part: z.string().trim().min(1, "name the part: bass, lead vocal, engineer…").max(100),
+          targetId: plainText(200).pipe(z.string().min(1, "name the track, booking or task")),
+          part: plainText(100).pipe(
+            z.string().min(1, "name the part: bass, lead vocal, engineer…"),
+          ),
         }),
         response: { 200: z.object({ ok: z.literal(true), assignment: AssignmentOut }) },
       },

@@ -109,6 +109,9 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+// One thread each, as ours runs: NumPy's FFT is single-threaded, and so is BLAS (polyfit) then.
+process.env.OPENBLAS_NUM_THREADS ??= "1";
+process.env.OMP_NUM_THREADS ??= "1";
 const noTimer = missingTimer();
 const python = spawnSync("python3", ["-c", "import numpy, scipy"]).status === 0;
 if (!python) {
@@ -127,26 +130,38 @@ if (!python) {
     sweepName: "sweep.wav",
   };
 
-  // Analysis alone, in memory. One unmeasured run first: V8 compiles, SciPy's first run is
-  // warm too by the time it is timed (its median covers the same RUNS).
-  measureRoom(recording, sweep, options);
-  const ourTimes: number[] = [];
+  // Analysis alone, in memory, taking turns with the peer so that a busy moment on this shared
+  // machine falls on both, and each side warm the same way: per turn, the second of two runs
+  // of ours and the second of two runs in a fresh python3. Wall and CPU time.
+  const ourWall: number[] = [];
+  const ourCpu: number[] = [];
+  const peerWall: number[] = [];
+  const peerCpu: number[] = [];
   let ourResult = measureRoom(recording, sweep, options);
+  let peer: {
+    seconds: number;
+    cpuSeconds: number;
+    bands: Record<string, { t30: number | null }>;
+  } | null = null;
   for (let r = 0; r < RUNS; r++) {
+    measureRoom(recording, sweep, options);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     ourResult = measureRoom(recording, sweep, options);
-    ourTimes.push((performance.now() - started) / 1000);
+    ourWall.push((performance.now() - started) / 1000);
+    const cpu = process.cpuUsage(cpuBefore);
+    ourCpu.push((cpu.user + cpu.system) / 1e6);
+    const run = spawnSync("python3", [PEER, RECORDING, SWEEP, "2"], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
+    if (run.status !== 0) throw new Error(`acoustics_peer.py failed:\n${run.stderr}`);
+    peer = JSON.parse(run.stdout);
+    peerWall.push(peer!.seconds);
+    peerCpu.push(peer!.cpuSeconds);
   }
-  const peerRun = spawnSync("python3", [PEER, RECORDING, SWEEP, String(RUNS + 1)], {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-  });
-  if (peerRun.status !== 0) throw new Error(`acoustics_peer.py failed:\n${peerRun.stderr}`);
-  const peer = JSON.parse(peerRun.stdout) as {
-    seconds: number;
-    bands: Record<string, { t30: number | null }>;
-  };
-  const ours = median(ourTimes);
+  const ours = median(ourWall);
+  const theirs = median(peerWall);
 
   console.log("");
   console.log(machineLine());
@@ -154,16 +169,18 @@ if (!python) {
     `measurement: ${lengthSeconds.toFixed(1)} s recording of a 10 s sweep at ${RATE} Hz, 6 octave bands + broadband`,
   );
   console.log("");
-  console.log("analysis alone (files in memory), median of", RUNS);
+  console.log(`analysis alone (files in memory), median of ${RUNS} turns`);
   console.log(
-    `  ours (TypeScript, fft.js)     ${ours.toFixed(3)} s   ${(lengthSeconds / ours).toFixed(0)}× real time`,
+    `  ours (TypeScript, fft.js)     ${ours.toFixed(3)} s wall, ${median(ourCpu).toFixed(3)} s CPU   ${(lengthSeconds / ours).toFixed(0)}× real time`,
   );
   console.log(
-    `  NumPy/SciPy                   ${peer.seconds.toFixed(3)} s   ${(lengthSeconds / peer.seconds).toFixed(0)}× real time`,
+    `  NumPy/SciPy                   ${theirs.toFixed(3)} s wall, ${median(peerCpu).toFixed(3)} s CPU   ${(lengthSeconds / theirs).toFixed(0)}× real time`,
   );
   console.log(
-    `  ours / theirs                 ${(ours / peer.seconds).toFixed(2)}× (below 1: we are faster)`,
+    `  ours / theirs                 ${(ours / theirs).toFixed(2)}× wall, ${(median(ourCpu) / median(peerCpu)).toFixed(2)}× CPU (below 1: we are faster)`,
   );
+  console.log(`  runs, ours:   ${ourWall.map((t) => t.toFixed(3)).join(" ")}`);
+  console.log(`  runs, theirs: ${peerWall.map((t) => t.toFixed(3)).join(" ")}`);
 
   if (noTimer) console.log(`\nwhole commands skipped: ${noTimer}`);
   else {
@@ -182,7 +199,7 @@ if (!python) {
       );
       runs.theirs.push(timedProcess("python3", [PEER, RECORDING, SWEEP, "1"]));
     }
-    const o = median(runs.ours.map((t) => t.seconds));
+    const o = median(runs.ours.map((x) => x.seconds));
     const t = median(runs.theirs.map((x) => x.seconds));
     console.log("");
     console.log("whole command (start-up, reading the files, analysis), median of", RUNS);
@@ -198,7 +215,7 @@ if (!python) {
   console.log("");
   console.log("T30 per band (synthetic room; ours | SciPy | built in)");
   ourResult.parameters.bands.forEach((band, b) => {
-    const theirs = peer.bands[String(band.band)]?.t30;
+    const theirs = peer?.bands[String(band.band)]?.t30;
     console.log(
       `  ${String(band.band).padStart(5)} Hz   ${band.t30.seconds?.toFixed(3) ?? "n/a"} s | ${theirs?.toFixed(3) ?? "n/a"} s | ${RT60[b].toFixed(2)} s`,
     );

@@ -45,23 +45,20 @@ export function deconvolveSweep(
   }
   // Cyclic deconvolution (Müller & Massarani 2001, §4): the recording folded onto a period
   // that holds the sweep, the response kept, and the harmonics (at most L·ln 8 before time 0)
-  // wrapped behind it. Half the size of a transform that holds the whole recording.
+  // wrapped behind it (realSpectrum folds what is longer than the transform). Half the size
+  // of a transform that holds the whole recording.
   const L = sweepFrames / Math.log(toHz / fromHz);
   const size = powerOfTwoAtLeast(Math.max(sweepFrames, tail + L * Math.log(8)));
   const X = realSpectrum(sweep.subarray(0, Math.min(sweep.length, size)), size);
-  const folded = new Float64Array(size);
-  for (let start = 0; start < recording.length; start += size) {
-    const end = Math.min(recording.length, start + size);
-    for (let i = start; i < end; i++) folded[i - start] += recording[i];
-  }
-  const Y = realSpectrum(folded, size);
+  const Y = realSpectrum(recording, size);
   let peak = 0;
   for (let k = 0; k <= size / 2; k++) peak = Math.max(peak, X[2 * k] ** 2 + X[2 * k + 1] ** 2);
   // Outside the sweep's range ε rises to the sweep's peak power over a third of an octave.
   const low = fromHz;
   const high = toHz;
   const edge = Math.log(2) / 3;
-  const H = new Float64Array(size + 2);
+  // H overwrites Y, bin by bin.
+  const H = Y;
   for (let k = 0; k <= size / 2; k++) {
     const f = (k * sampleRate) / size;
     let outside = 0;
@@ -77,6 +74,5 @@ export function deconvolveSweep(
     H[2 * k] = (yr * xr + yi * xi) * scale;
     H[2 * k + 1] = (yi * xr - yr * xi) * scale;
   }
-  const h = inverseRealSpectrum(H, size);
-  return { samples: h.slice(0, Math.min(tail, size)), sampleRate };
+  return { samples: inverseRealSpectrum(H, size, tail), sampleRate };
 }

@@ -6,12 +6,24 @@
  */
 import FFT from "fft.js";
 
-const plans = new Map<number, FFT>();
+interface Plan {
+  fft: FFT;
+  /** Scratch for fft.js, 2·size values each: a real or complex input, and the output. */
+  data: Float64Array;
+  out: Float64Array;
+}
 
-function plan(size: number): FFT {
+/**
+ * Plans and their scratch buffers, kept per size: a measurement transforms three times at one
+ * size, and fresh buffers of tens of megabytes each time cost more in page faults than the
+ * transforms themselves.
+ */
+const plans = new Map<number, Plan>();
+
+function plan(size: number): Plan {
   let p = plans.get(size);
   if (!p) {
-    p = new FFT(size);
+    p = { fft: new FFT(size), data: new Float64Array(2 * size), out: new Float64Array(2 * size) };
     plans.set(size, p);
   }
   return p;
@@ -22,22 +34,31 @@ export function powerOfTwoAtLeast(n: number): number {
 }
 
 /**
- * The spectrum of `input` zero-padded to `size`: bins 0 … size/2 as interleaved re, im in a
- * Float64Array of size + 2 values.
+ * The spectrum of `input` wrapped onto `size` samples (input[i] adds to sample i mod size; an
+ * input no longer than `size` is simply zero-padded): bins 0 … size/2 as interleaved re, im,
+ * size + 2 values.
  */
 export function realSpectrum(input: ArrayLike<number>, size: number): Float64Array {
-  const data = new Float64Array(size);
-  const n = Math.min(size, input.length);
-  for (let i = 0; i < n; i++) data[i] = input[i];
-  const out = new Float64Array(2 * size);
-  plan(size).realTransform(out, data);
-  return out.subarray(0, size + 2);
+  const p = plan(size);
+  const data = p.data.subarray(0, size);
+  data.fill(0);
+  for (let start = 0; start < input.length; start += size) {
+    const end = Math.min(input.length, start + size);
+    for (let i = start; i < end; i++) data[i - start] += input[i];
+  }
+  p.fft.realTransform(p.out, data);
+  return p.out.slice(0, size + 2);
 }
 
-/** The real signal of length `size` whose bins 0 … size/2 are `spectrum` (interleaved). */
-export function inverseRealSpectrum(spectrum: Float64Array, size: number): Float64Array {
+/** The first `length` samples of the real signal of `size` whose bins 0 … size/2 are `spectrum`. */
+export function inverseRealSpectrum(
+  spectrum: Float64Array,
+  size: number,
+  length = size,
+): Float64Array {
   const half = size / 2;
-  const packed = new Float64Array(size);
+  const p = plan(half);
+  const packed = p.data.subarray(0, size);
   // Z = A + W^k B with A, B the half-size spectra of the even and odd samples (W = e^{-2πi/size}):
   // A = (Z[k] + conj Z[half−k]) / 2, B = (Z[k] − conj Z[half−k]) / 2 · W^{−k}; then a + ib = IFFT(A + iB).
   for (let k = 0; k < half; k++) {
@@ -57,8 +78,8 @@ export function inverseRealSpectrum(spectrum: Float64Array, size: number): Float
     packed[2 * k] = ar - bi;
     packed[2 * k + 1] = ai + br;
   }
-  const out = new Float64Array(size);
-  plan(half).inverseTransform(out, packed);
+  const out = p.out.subarray(0, size);
+  p.fft.inverseTransform(out, packed);
   // out holds a[m] + i·b[m] interleaved, which is exactly z[2m], z[2m+1].
-  return out;
+  return out.slice(0, Math.min(length, size));
 }

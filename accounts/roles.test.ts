@@ -128,9 +128,9 @@ describe("the permission table", () => {
     expect(can("artist", "approvals.request", { asked: true })).toBe(false);
   });
 
-  it("lets a musician upload takes and comment, and nothing more that changes the project", () => {
+  it("lets a musician upload takes, comment and move their own tasks along, and nothing more that changes the project", () => {
     const changes = ACTIONS.filter((a) => PERMISSIONS[a].changes && can("musician", a));
-    expect(changes).toEqual(["files.upload-take", "comments.write"]);
+    expect(changes).toEqual(["files.upload-take", "comments.write", "tasks.update"]);
   });
 
   it("describes every role", () => {

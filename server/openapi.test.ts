@@ -75,6 +75,7 @@ describe("the OpenAPI document", () => {
       "#/components/schemas/FeedSubscribed",
       "#/components/schemas/FeedRevision",
       "#/components/schemas/FeedJob",
+      "#/components/schemas/FeedProduction",
     ]);
     expect(spec.components.schemas.FeedJob.properties).toHaveProperty("error");
   });

@@ -998,7 +998,7 @@ export interface paths {
         };
         /**
          * Follow the project's changes (WebSocket)
-         * @description A WebSocket: every save of the project as it is committed, and its jobs' progress, as JSON text messages (`FeedMessage`: `FeedSubscribed` first, then `FeedRevision` and `FeedJob`). A refused or ended feed closes with 4000 + the HTTP status: 4401 not signed in, or the session or token ended (signed out, password changed, account disabled, token revoked); 4403 the session may not read this project, or the page's Origin is not the studio's; 4404 no such project, or the account is not (or no longer) a member.
+         * @description A WebSocket: every save of the project as it is committed, and its jobs' progress, as JSON text messages (`FeedMessage`: `FeedSubscribed` first, then `FeedRevision`, `FeedJob` and `FeedProduction` for the team, bookings, budget, decisions and tasks). A refused or ended feed closes with 4000 + the HTTP status: 4401 not signed in, or the session or token ended (signed out, password changed, account disabled, token revoked); 4403 the session may not read this project, or the page's Origin is not the studio's; 4404 no such project, or the account is not (or no longer) a member.
          */
         get: {
             parameters: {
@@ -2119,6 +2119,1804 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the team
+         * @description Everyone on the record: name, contact, roles. Rates and fees only for those who see money (the producer); nobody else sees anyone's rates.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            team: components["schemas"]["TeamMember"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add someone to the team
+         * @description Adds a person the studio knows (`personId`), or a new one: a member with an account (`accountId`) or a contact without one (a hired player). Roles, rates (each with its currency) and, for a per-song fee, the number of songs. 409 when they are already on the team.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        roles: ("producer" | "engineer" | "assistant" | "session-musician" | "vocalist" | "mixing-engineer" | "mastering-engineer" | "artist")[];
+                        /** @default [] */
+                        rates?: {
+                            /** @enum {string} */
+                            kind: "hourly" | "daily" | "per-song" | "flat";
+                            amountMinor: number;
+                            currency: string;
+                        }[];
+                        /** @default 1 */
+                        songs?: number;
+                        /**
+                         * Format: uuid
+                         * @description Someone the studio already knows.
+                         */
+                        personId?: string;
+                        /** @description A new person's name. */
+                        name?: string;
+                        contact?: {
+                            /** Format: email */
+                            email?: string;
+                            phone?: string;
+                        };
+                        /**
+                         * Format: uuid
+                         * @description A new person's account, for a member.
+                         */
+                        accountId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            member: components["schemas"]["TeamMember"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/team/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take someone off the team
+         * @description They stay known to the studio, and their past bookings stay.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a team member's terms
+         * @description Their roles on this record, their rates and fees, the songs a per-song fee pays for.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        roles?: ("producer" | "engineer" | "assistant" | "session-musician" | "vocalist" | "mixing-engineer" | "mastering-engineer" | "artist")[];
+                        rates?: {
+                            /** @enum {string} */
+                            kind: "hourly" | "daily" | "per-song" | "flat";
+                            amountMinor: number;
+                            currency: string;
+                        }[];
+                        songs?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            member: components["schemas"]["TeamMember"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/projects/{projectId}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who does what
+         * @description Who plays or does each part on a track, a session (booking) or a task.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: components["schemas"]["Assignment"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Assign someone a part
+         * @description "Who plays bass on this track?" has one answer: assigning a part that already has someone replaces them. The person must be on the team.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        personId: string;
+                        /** @enum {string} */
+                        targetKind: "track" | "booking" | "task";
+                        targetId: string;
+                        part: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            assignment: components["schemas"]["Assignment"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/assignments/{assignmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Clear an assignment
+         * @description Nobody is down for that part any more.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    assignmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The people the studio knows
+         * @description Everyone on any team, by name, so a producer books the same person rather than a copy. No contact details and no rates.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            people: {
+                                id: string;
+                                name: string;
+                                hasAccount: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List studios and rooms
+         * @description Every studio and its rooms, with equipment, notes and each room's calendar feed. Rates only for producers.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            studios: components["schemas"]["Studio"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a studio
+         * @description A studio every project on the server can book. Producers of a project (or the studio's owner) only; 403 otherwise.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default  */
+                        address?: string;
+                        timeZone: string;
+                        /** @default  */
+                        notes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            studio: components["schemas"]["Studio"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studios/{studioId}/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a room to a studio
+         * @description A room with its hourly or daily rate (each with its currency), equipment and notes. Producers only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    studioId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default [] */
+                        rates?: {
+                            /** @enum {string} */
+                            kind: "hourly" | "daily" | "per-song" | "flat";
+                            amountMinor: number;
+                            currency: string;
+                        }[];
+                        /** @default [] */
+                        equipment?: string[];
+                        /** @default  */
+                        notes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            room: components["schemas"]["Room"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the project's bookings
+         * @description Every booking of the project, soonest first, with local times in its zone and the session report when there is one. No money.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bookings: components["schemas"]["Booking"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Book a room and people
+         * @description Start and end are local times in `timeZone` (2026-05-04T10:00). A booking that puts a room or a person in two places at once, on any project of the server, is refused with 409 naming who or what and where; sessions that only touch are fine. The people must be on the team.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @default null
+                         */
+                        roomId?: string | null;
+                        /** @default [] */
+                        personIds?: string[];
+                        start: string;
+                        end: string;
+                        timeZone: string;
+                        /**
+                         * @default hold
+                         * @enum {string}
+                         */
+                        status?: "hold" | "confirmed" | "cancelled";
+                        /** @enum {string} */
+                        purpose: "tracking" | "overdubs" | "mixing" | "mastering";
+                        /** @default  */
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            booking: components["schemas"]["Booking"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/bookings/{bookingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a booking
+         * @description Confirm or cancel it, move it, change its room or people. Checked again for double bookings. Confirming records who and when, and its hours flow into the budget's actuals.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    bookingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        roomId?: string | null;
+                        personIds?: string[];
+                        start?: string;
+                        end?: string;
+                        timeZone?: string;
+                        /** @enum {string} */
+                        status?: "hold" | "confirmed" | "cancelled";
+                        /** @enum {string} */
+                        purpose?: "tracking" | "overdubs" | "mixing" | "mastering";
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            booking: components["schemas"]["Booking"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/projects/{projectId}/bookings/{bookingId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Report on a session
+         * @description After the session: the minutes actually used (they price the booking's actuals in place of the hours booked), the takes recorded (project files) and notes.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    bookingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        minutesUsed: number;
+                        /**
+                         * @description The takes recorded: names of the project's files.
+                         * @default []
+                         */
+                        takes?: string[];
+                        /** @default  */
+                        notes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            booking: components["schemas"]["Booking"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the budget
+         * @description Every line (written ones, and those derived from confirmed bookings and the team's fees), totals per category and currency (estimate, actual, pending, remaining, contingency left) and over-budget alerts. Money is integer minor units with ISO 4217 codes.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lines: components["schemas"]["BudgetLine"][];
+                            totals: components["schemas"]["BudgetTotals"];
+                            /** @description The usual categories, offered first. */
+                            categories: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/budget/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the budget as CSV
+         * @description Every line as RFC 4180 CSV (UTF-8, CRLF, quoted where needed), amounts as exact decimals in major units with their currency, who approved and paid and when.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/budget/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a budget line
+         * @description A line with its category, estimate and actual in one currency (integer minor units), the recoupable flag, the supplier, and optionally a conversion at a rate the producer enters. Starts proposed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category: string;
+                        description: string;
+                        supplier?: string;
+                        currency: string;
+                        /** @default 0 */
+                        estimateMinor?: number;
+                        /** @default 0 */
+                        actualMinor?: number;
+                        /** @default false */
+                        recoupable?: boolean;
+                        conversion?: {
+                            rate: string;
+                            currency: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            line: components["schemas"]["BudgetLine"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/budget/lines/{lineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a budget line
+         * @description A line not yet paid; a paid one stays in the books (409).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    lineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a budget line
+         * @description Any of its fields; a paid line's amounts are facts and stay (409).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    lineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category?: string;
+                        description?: string;
+                        supplier?: string | null;
+                        currency?: string;
+                        estimateMinor?: number;
+                        actualMinor?: number;
+                        recoupable?: boolean;
+                        conversion?: {
+                            rate: string;
+                            currency: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            line: components["schemas"]["BudgetLine"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/projects/{projectId}/budget/lines/{lineId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a cost
+         * @description Moves a line to approved, recording who and when: proposed → approved → paid, one step at a time (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    lineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            line: components["schemas"]["BudgetLine"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/budget/lines/{lineId}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a cost paid
+         * @description Moves a line to paid, recording who and when: proposed → approved → paid, one step at a time (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    lineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            line: components["schemas"]["BudgetLine"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/expenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an expense
+         * @description A cost paid by hand (a mic hire, a taxi), with its receipt among the project's files (upload it first). Starts proposed; approve it and mark it paid.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category: string;
+                        description: string;
+                        supplier?: string;
+                        currency: string;
+                        amountMinor: number;
+                        /** @default false */
+                        recoupable?: boolean;
+                        /** @description The receipt's name among the project's files (upload it first). */
+                        receipt?: string;
+                        conversion?: {
+                            rate: string;
+                            currency: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            line: components["schemas"]["BudgetLine"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the decision log
+         * @description Every decision, oldest first: what, why, who and when, what it supersedes and what superseded it, what it affects, and the tasks it created.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decisions: components["schemas"]["Decision"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a decision
+         * @description What was decided and why, what earlier decision it supersedes, links to what it affects (a section, a track, a budget line, a booking), and the tasks it creates for people on the team, all at once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        what: string;
+                        why: string;
+                        /**
+                         * Format: uuid
+                         * @description The earlier decision this one replaces.
+                         */
+                        supersedes?: string;
+                        /** @default [] */
+                        links?: {
+                            /** @enum {string} */
+                            kind: "section" | "track" | "budget-line" | "booking";
+                            id: string;
+                        }[];
+                        /**
+                         * @description Tasks the decision creates.
+                         * @default []
+                         */
+                        tasks?: {
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The person (on the team) who does it.
+                             */
+                            assigneeId: string;
+                            /** Format: date */
+                            dueDate?: string;
+                            notes?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            decision: components["schemas"]["Decision"];
+                            tasks: components["schemas"]["Task"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tasks
+         * @description Every task of the project with its assignee, status and due date.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tasks: components["schemas"]["Task"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Give someone a task
+         * @description A task for a person on the team, with an optional due date (a day).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /**
+                         * Format: uuid
+                         * @description The person (on the team) who does it.
+                         */
+                        assigneeId: string;
+                        /** Format: date */
+                        dueDate?: string;
+                        notes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            task: components["schemas"]["Task"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move a task along
+         * @description The assignee moves their own task's status (open, in-progress, done) and notes; whoever gives tasks (the producer) changes anything of any task. 403 for someone else's task.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status?: "open" | "in-progress" | "done" | "cancelled";
+                        title?: string;
+                        /** Format: uuid */
+                        assigneeId?: string;
+                        /** Format: date */
+                        dueDate?: string | null;
+                        notes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            task: components["schemas"]["Task"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/projects/{projectId}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My tasks and bookings here
+         * @description The caller's own bookings to come and open tasks on this project. No rates, no money.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agenda"];
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My tasks and bookings
+         * @description The caller's own bookings to come and open tasks on every project they are a member of, and the link to their calendar feed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agenda"];
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendars/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's bookings as iCalendar
+         * @description An iCalendar (RFC 5545) feed for a calendar app to subscribe to: every booking with its time zone (TZID and VTIMEZONE), room and studio, held bookings TENTATIVE, cancelled CANCELLED. Opened by the token in the link (no cookies), which the agenda, the team list or the studio list gives; 404 for a wrong one.
+         */
+        get: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendars/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A room's bookings as iCalendar
+         * @description An iCalendar (RFC 5545) feed for a calendar app to subscribe to: every booking with its time zone (TZID and VTIMEZONE), room and studio, held bookings TENTATIVE, cancelled CANCELLED. Opened by the token in the link (no cookies), which the agenda, the team list or the studio list gives; 404 for a wrong one.
+         */
+        get: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/jobs": {
         parameters: {
             query?: never;
@@ -2670,8 +4468,20 @@ export interface components {
             /** @description Why it failed, when state is failed. */
             error?: string;
         };
+        /** @description The production office changed; load what `subject` names again. Carries no money. */
+        FeedProductionInput: {
+            /** @enum {string} */
+            type: "production";
+            projectId: string;
+            /** @enum {string} */
+            subject: "team" | "assignment" | "booking" | "budget" | "decision" | "task";
+            /** @description What changed: a person, booking, budget line, decision or task. */
+            id: string;
+            /** @enum {string} */
+            change: "created" | "changed" | "removed";
+        };
         /** @description Any message the project feed sends. */
-        FeedMessageInput: components["schemas"]["FeedSubscribedInput"] | components["schemas"]["FeedRevisionInput"] | components["schemas"]["FeedJobInput"];
+        FeedMessageInput: components["schemas"]["FeedSubscribedInput"] | components["schemas"]["FeedRevisionInput"] | components["schemas"]["FeedJobInput"] | components["schemas"]["FeedProductionInput"];
         /** @description A refusal: the request was wrong (4xx), or the server failed (500). */
         ErrorInput: {
             /** @enum {boolean} */
@@ -4304,6 +6114,182 @@ export interface components {
                 }[];
             };
         };
+        RateInput: {
+            /** @enum {string} */
+            kind: "hourly" | "daily" | "per-song" | "flat";
+            amountMinor: number;
+            currency: string;
+        };
+        BookingInput: {
+            id: string;
+            projectId: string;
+            roomId: string | null;
+            personIds: string[];
+            /** @description Local start in the booking's zone, 2026-05-04T10:00. */
+            start: string;
+            end: string;
+            timeZone: string;
+            /** @description The start as an instant (UTC). */
+            startsAt: string;
+            endsAt: string;
+            /** @enum {string} */
+            status: "hold" | "confirmed" | "cancelled";
+            /** @enum {string} */
+            purpose: "tracking" | "overdubs" | "mixing" | "mastering";
+            title: string;
+            confirmedBy: string | null;
+            confirmedAt: string | null;
+            report: {
+                minutesUsed: number;
+                takes: string[];
+                notes: string;
+                reportedBy: string | null;
+                reportedAt: string;
+            } | null;
+        };
+        TaskInput: {
+            id: string;
+            projectId: string;
+            title: string;
+            /** @description The person on the team who does it. */
+            assigneeId: string;
+            /** @enum {string} */
+            status: "open" | "in-progress" | "done" | "cancelled";
+            dueDate: string | null;
+            notes: string;
+            decisionId: string | null;
+            createdBy: string;
+            createdAt: string;
+        };
+        DecisionInput: {
+            id: string;
+            what: string;
+            why: string;
+            decidedBy: string;
+            decidedAt: string;
+            supersedes: string | null;
+            supersededBy: string | null;
+            links: {
+                /** @enum {string} */
+                kind: "section" | "track" | "budget-line" | "booking";
+                id: string;
+            }[];
+            taskIds: string[];
+        };
+        AgendaInput: {
+            /** @description The caller as a person of the team; null when no team has them yet. */
+            personId: string | null;
+            /** @description Their bookings not yet over, soonest first. */
+            bookings: components["schemas"]["BookingInput"][];
+            /** @description Their open tasks, soonest due first. */
+            tasks: components["schemas"]["TaskInput"][];
+            /** @description Their bookings as an iCalendar feed. */
+            calendarUrl: string | null;
+        };
+        RoomInput: {
+            id: string;
+            studioId: string;
+            name: string;
+            /** @description Only for producers. */
+            rates?: components["schemas"]["RateInput"][];
+            equipment: string[];
+            notes: string;
+            /** @description The room's bookings as an iCalendar feed. */
+            calendarUrl: string;
+        };
+        StudioInput: {
+            id: string;
+            name: string;
+            address: string;
+            timeZone: string;
+            notes: string;
+            rooms: components["schemas"]["RoomInput"][];
+        };
+        BudgetLineInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "planned" | "expense" | "booking" | "fee";
+            category: string;
+            description: string;
+            supplier: string | null;
+            currency: string;
+            estimateMinor: number;
+            actualMinor: number;
+            recoupable: boolean;
+            /** @enum {string} */
+            status: "proposed" | "approved" | "paid";
+            proposed: {
+                by: string;
+                at: string;
+            } | null;
+            approved: {
+                by: string;
+                at: string;
+            } | null;
+            paid: {
+                by: string;
+                at: string;
+            } | null;
+            receipt: string | null;
+            conversion: {
+                rate: string;
+                currency: string;
+            } | null;
+            bookingId: string | null;
+            personId: string | null;
+        };
+        BudgetTotalsInput: {
+            categories: {
+                category: string;
+                currency: string;
+                estimateMinor: number;
+                actualMinor: number;
+                pendingMinor: number;
+                remainingMinor: number;
+                over: boolean;
+            }[];
+            currencies: {
+                currency: string;
+                estimateMinor: number;
+                actualMinor: number;
+                pendingMinor: number;
+                remainingMinor: number;
+                contingencyRemainingMinor: number;
+                over: boolean;
+            }[];
+            alerts: {
+                /** @enum {string} */
+                scope: "category" | "total" | "contingency";
+                category?: string;
+                currency: string;
+                overByMinor: number;
+                message: string;
+            }[];
+        };
+        TeamMemberInput: {
+            personId: string;
+            name: string;
+            contact: {
+                /** Format: email */
+                email?: string;
+                phone?: string;
+            };
+            accountId: string | null;
+            roles: ("producer" | "engineer" | "assistant" | "session-musician" | "vocalist" | "mixing-engineer" | "mastering-engineer" | "artist")[];
+            /** @description Only for those who see money (the producer). */
+            rates?: components["schemas"]["RateInput"][];
+            songs?: number;
+            /** @description Their bookings as an iCalendar feed; for those who build the team. */
+            calendarUrl?: string;
+        };
+        AssignmentInput: {
+            id: string;
+            personId: string;
+            /** @enum {string} */
+            targetKind: "track" | "booking" | "task";
+            targetId: string;
+            part: string;
+        };
         /** @description The first message: the feed is listening. */
         FeedSubscribed: {
             /** @enum {string} */
@@ -4340,8 +6326,20 @@ export interface components {
             /** @description Why it failed, when state is failed. */
             error?: string;
         };
+        /** @description The production office changed; load what `subject` names again. Carries no money. */
+        FeedProduction: {
+            /** @enum {string} */
+            type: "production";
+            projectId: string;
+            /** @enum {string} */
+            subject: "team" | "assignment" | "booking" | "budget" | "decision" | "task";
+            /** @description What changed: a person, booking, budget line, decision or task. */
+            id: string;
+            /** @enum {string} */
+            change: "created" | "changed" | "removed";
+        };
         /** @description Any message the project feed sends. */
-        FeedMessage: components["schemas"]["FeedSubscribed"] | components["schemas"]["FeedRevision"] | components["schemas"]["FeedJob"];
+        FeedMessage: components["schemas"]["FeedSubscribed"] | components["schemas"]["FeedRevision"] | components["schemas"]["FeedJob"] | components["schemas"]["FeedProduction"];
         /** @description A refusal: the request was wrong (4xx), or the server failed (500). */
         Error: {
             /** @enum {boolean} */
@@ -5973,6 +7971,182 @@ export interface components {
                     denominator: 1 | 2 | 4 | 8 | 16 | 32;
                 }[];
             };
+        };
+        Rate: {
+            /** @enum {string} */
+            kind: "hourly" | "daily" | "per-song" | "flat";
+            amountMinor: number;
+            currency: string;
+        };
+        Booking: {
+            id: string;
+            projectId: string;
+            roomId: string | null;
+            personIds: string[];
+            /** @description Local start in the booking's zone, 2026-05-04T10:00. */
+            start: string;
+            end: string;
+            timeZone: string;
+            /** @description The start as an instant (UTC). */
+            startsAt: string;
+            endsAt: string;
+            /** @enum {string} */
+            status: "hold" | "confirmed" | "cancelled";
+            /** @enum {string} */
+            purpose: "tracking" | "overdubs" | "mixing" | "mastering";
+            title: string;
+            confirmedBy: string | null;
+            confirmedAt: string | null;
+            report: {
+                minutesUsed: number;
+                takes: string[];
+                notes: string;
+                reportedBy: string | null;
+                reportedAt: string;
+            } | null;
+        };
+        Task: {
+            id: string;
+            projectId: string;
+            title: string;
+            /** @description The person on the team who does it. */
+            assigneeId: string;
+            /** @enum {string} */
+            status: "open" | "in-progress" | "done" | "cancelled";
+            dueDate: string | null;
+            notes: string;
+            decisionId: string | null;
+            createdBy: string;
+            createdAt: string;
+        };
+        Decision: {
+            id: string;
+            what: string;
+            why: string;
+            decidedBy: string;
+            decidedAt: string;
+            supersedes: string | null;
+            supersededBy: string | null;
+            links: {
+                /** @enum {string} */
+                kind: "section" | "track" | "budget-line" | "booking";
+                id: string;
+            }[];
+            taskIds: string[];
+        };
+        Agenda: {
+            /** @description The caller as a person of the team; null when no team has them yet. */
+            personId: string | null;
+            /** @description Their bookings not yet over, soonest first. */
+            bookings: components["schemas"]["Booking"][];
+            /** @description Their open tasks, soonest due first. */
+            tasks: components["schemas"]["Task"][];
+            /** @description Their bookings as an iCalendar feed. */
+            calendarUrl: string | null;
+        };
+        Room: {
+            id: string;
+            studioId: string;
+            name: string;
+            /** @description Only for producers. */
+            rates?: components["schemas"]["Rate"][];
+            equipment: string[];
+            notes: string;
+            /** @description The room's bookings as an iCalendar feed. */
+            calendarUrl: string;
+        };
+        Studio: {
+            id: string;
+            name: string;
+            address: string;
+            timeZone: string;
+            notes: string;
+            rooms: components["schemas"]["Room"][];
+        };
+        BudgetLine: {
+            id: string;
+            /** @enum {string} */
+            kind: "planned" | "expense" | "booking" | "fee";
+            category: string;
+            description: string;
+            supplier: string | null;
+            currency: string;
+            estimateMinor: number;
+            actualMinor: number;
+            recoupable: boolean;
+            /** @enum {string} */
+            status: "proposed" | "approved" | "paid";
+            proposed: {
+                by: string;
+                at: string;
+            } | null;
+            approved: {
+                by: string;
+                at: string;
+            } | null;
+            paid: {
+                by: string;
+                at: string;
+            } | null;
+            receipt: string | null;
+            conversion: {
+                rate: string;
+                currency: string;
+            } | null;
+            bookingId: string | null;
+            personId: string | null;
+        };
+        BudgetTotals: {
+            categories: {
+                category: string;
+                currency: string;
+                estimateMinor: number;
+                actualMinor: number;
+                pendingMinor: number;
+                remainingMinor: number;
+                over: boolean;
+            }[];
+            currencies: {
+                currency: string;
+                estimateMinor: number;
+                actualMinor: number;
+                pendingMinor: number;
+                remainingMinor: number;
+                contingencyRemainingMinor: number;
+                over: boolean;
+            }[];
+            alerts: {
+                /** @enum {string} */
+                scope: "category" | "total" | "contingency";
+                category?: string;
+                currency: string;
+                overByMinor: number;
+                message: string;
+            }[];
+        };
+        TeamMember: {
+            personId: string;
+            name: string;
+            contact: {
+                /** Format: email */
+                email?: string;
+                phone?: string;
+            };
+            accountId: string | null;
+            roles: ("producer" | "engineer" | "assistant" | "session-musician" | "vocalist" | "mixing-engineer" | "mastering-engineer" | "artist")[];
+            /** @description Only for those who see money (the producer). */
+            rates?: components["schemas"]["Rate"][];
+            songs?: number;
+            /** @description Their bookings as an iCalendar feed; for those who build the team. */
+            calendarUrl?: string;
+        };
+        Assignment: {
+            id: string;
+            personId: string;
+            /** @enum {string} */
+            targetKind: "track" | "booking" | "task";
+            targetId: string;
+            part: string;
         };
     };
     responses: never;

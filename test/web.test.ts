@@ -50,6 +50,11 @@ describe.skipIf(!hasChromium)("the web studio in a browser", () => {
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        // Playback starts from a key press in the test, as a person's would; a headless
+        // Chromium has no sound card, so the audio goes to a fake output device.
+        "--autoplay-policy=no-user-gesture-required",
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
       ],
     });
   }, 240_000);
@@ -138,6 +143,47 @@ describe.skipIf(!hasChromium)("the web studio in a browser", () => {
     expect(problems).toEqual([]);
   });
 
+  it("plays the demo in a newcomer's first minute: Space, and the position and master meter move", async () => {
+    const { page, problems } = await newPage();
+    await signInAs(page, OWNER, password);
+    await page.getByRole("link", { name: "Control Room Demo" }).click();
+    await page.getByRole("img", { name: /Arrangement/ }).waitFor();
+    const play = page.getByRole("button", { name: "Play" });
+    await expect.poll(() => play.isEnabled(), { timeout: 20_000 }).toBe(true);
+    expect(await page.evaluate("crossOriginIsolated")).toBe(true);
+    const position = page.getByLabel("Position in minutes and seconds");
+    const seconds = async () => Number(await position.getAttribute("data-seconds"));
+    const before = await seconds();
+
+    await page.locator("body").press("Space");
+    await page.waitForTimeout(2000);
+    const after = await seconds();
+    const masterMeter = page.getByRole("meter", { name: "Master meter" });
+    const masterDb = Number(await masterMeter.getAttribute("value"));
+    const overloads = await page
+      .getByRole("toolbar", { name: "Transport" })
+      .getAttribute("data-overloads");
+    console.log(
+      `moved ${(after - before).toFixed(3)} s in 2 s; master peak ${masterDb} dBFS; overloaded blocks ${overloads}`,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, "playing.png") });
+    await page
+      .getByLabel("Console")
+      .screenshot({ path: path.join(ARTIFACTS, "console-meters.png") });
+    expect(after - before).toBeGreaterThanOrEqual(1.5);
+    expect(masterDb).toBeGreaterThan(-40);
+    expect(await page.getByLabel("Position in bars and beats").textContent()).not.toBe("1.1");
+
+    // Space again stops; Home returns to the start.
+    await page.locator("body").press("Space");
+    await expect
+      .poll(() => page.getByRole("toolbar", { name: "Transport" }).getAttribute("data-playing"))
+      .toBe("false");
+    await page.locator("body").press("Home");
+    await expect.poll(seconds).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it("shows an engineer's fader move to the producer within a second", async () => {
     const ownerSession = await signIn(studio.url, OWNER, password);
     const owner = apiAs(ownerSession);
@@ -166,7 +212,13 @@ describe.skipIf(!hasChromium)("the web studio in a browser", () => {
     await producer.page.goto(`${studio.url}projects/${encodeURIComponent(demo.id)}`);
     const producerFader = producer.page.getByRole("slider", { name: "Bass fader" });
     await producerFader.waitFor();
-    await producer.page.waitForTimeout(300); // the feed is subscribed
+    // Both pages have their audio loaded (the sources stream from the same server), and
+    // the feed is subscribed.
+    for (const page of [engineer.page, producer.page]) {
+      const play = page.getByRole("button", { name: "Play" });
+      await expect.poll(() => play.isEnabled(), { timeout: 20_000 }).toBe(true);
+    }
+    await producer.page.waitForTimeout(300);
     const before = Number(await producerFader.getAttribute("aria-valuenow"));
 
     await engineerFader.focus();

@@ -174,6 +174,20 @@ export class Mixer {
     this.masterIn = block();
   }
 
+  /**
+   * A live change of track i's strip (`faderDb`, `pan`, `mute`…), or the master's for i = −1,
+   * ramped from the next block: how a playing engine follows the console. Allocates nothing.
+   */
+  setParameter(trackIndex: number, path: string, value: number): boolean {
+    const strip = trackIndex < 0 ? this.masterStrip : this.strips[trackIndex];
+    return strip === undefined ? false : strip.setParameter(path, value);
+  }
+
+  /** A solo changed elsewhere: track i is silenced (or heard again), ramped like a fader. */
+  setSoloMuted(trackIndex: number, muted: boolean): void {
+    this.strips[trackIndex]?.setSoloMuted(muted);
+  }
+
   /** Frames the master output lags its input: the limiter's look-ahead. */
   get latencyFrames(): number {
     return this.limiter?.latencyFrames ?? 0;

@@ -3,6 +3,12 @@ import type { Project } from "../../music/project.ts";
 import { ArrangementScene } from "../paint/arrangement-scene.ts";
 import { frameLoop } from "../paint/frame-loop.ts";
 
+/** The transport the arrangement follows and moves: the playing engine. */
+export interface ArrangementTransport {
+  readonly seconds: number;
+  locate(seconds: number): void;
+}
+
 /** Keys typed into a field or a focused slider are theirs, not the arrangement's. */
 function ownedByControl(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -18,9 +24,17 @@ function ownedByControl(target: EventTarget | null): boolean {
  * each new document; zoom (Ctrl/Cmd+wheel, + and −), scroll (wheel, Shift+wheel) and the
  * playhead (click the ruler, Home) change the scene directly, without a React render.
  */
-export function Arrangement({ document }: { document: Project }) {
+export function Arrangement({
+  document,
+  transport,
+}: {
+  document: Project;
+  transport?: ArrangementTransport;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const scene = useRef<ArrangementScene>(undefined);
+  const transportRef = useRef(transport);
+  transportRef.current = transport;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the scene is made once; documents follow below
   useEffect(() => {
@@ -28,6 +42,21 @@ export function Arrangement({ document }: { document: Project }) {
     const current = new ArrangementScene(element, document);
     scene.current = current;
     const stop = frameLoop.add(current);
+    // The playhead follows the engine's position, read once per frame.
+    let followed = Number.NaN;
+    const stopFollowing = frameLoop.add({
+      frame() {
+        const seconds = transportRef.current?.seconds;
+        if (seconds === undefined || seconds === followed) return;
+        followed = seconds;
+        current.setPlayhead(current.state.tempoMap.secondsToTicks(seconds));
+      },
+    });
+    const locate = (tick: number) => {
+      const engine = transportRef.current;
+      if (engine) engine.locate(current.state.tempoMap.ticksToSeconds(tick));
+      else current.setPlayhead(tick);
+    };
 
     const wheel = (event: WheelEvent) => {
       event.preventDefault();
@@ -44,20 +73,21 @@ export function Arrangement({ document }: { document: Project }) {
       if (ownedByControl(event.target) || event.altKey) return;
       if (event.key === "+" || event.key === "=") current.zoom(1.25);
       else if (event.key === "-" || event.key === "_") current.zoom(0.8);
-      else if (event.key === "Home") current.setPlayhead(0);
+      else if (event.key === "Home") locate(0);
       else return;
       event.preventDefault();
     };
     const pointerDown = (event: PointerEvent) => {
       const rect = element.getBoundingClientRect();
       const tick = current.rulerTickAt(event.clientX - rect.left, event.clientY - rect.top);
-      if (tick !== undefined) current.setPlayhead(tick);
+      if (tick !== undefined) locate(tick);
     };
     element.addEventListener("wheel", wheel, { passive: false });
     element.addEventListener("pointerdown", pointerDown);
     addEventListener("keydown", keyDown);
     return () => {
       stop();
+      stopFollowing();
       element.removeEventListener("wheel", wheel);
       element.removeEventListener("pointerdown", pointerDown);
       removeEventListener("keydown", keyDown);

@@ -1,7 +1,10 @@
+import { useEffect, useMemo, useRef } from "react";
 import { can, type Role } from "../../accounts/roles.ts";
 import type { Operation } from "../../music/operations.ts";
 import { MASTER, type Project } from "../../music/project.ts";
 import type { ChannelStrip } from "../../music/strip.ts";
+import { frameLoop } from "../paint/frame-loop.ts";
+import { MeterScene } from "../paint/meter-scene.ts";
 import { trackColour } from "../paint/theme.ts";
 import { Fader } from "./Fader.tsx";
 import { PanKnob } from "./PanKnob.tsx";
@@ -10,13 +13,26 @@ interface ConsoleProps {
   document: Project;
   role: Role;
   edit(operation: Operation): void;
+  /** Peak levels (linear, one per channel) of a track by id, or of the master (MASTER). */
+  peaks?: (trackId: string) => readonly number[];
 }
+
+/** Levels read before the engine runs. */
+const SILENT: readonly number[] = [0];
+const SILENT_STEREO: readonly number[] = [0, 0];
 
 /**
  * The mixing console: a strip per track and bus, then the master, each with pan, mute,
  * solo and the fader. A change is a `param.set` edit of the document.
  */
-export function ConsolePanel({ document, role, edit }: ConsoleProps) {
+export function ConsolePanel({ document, role, edit, peaks }: ConsoleProps) {
+  const meters = useMemo(() => new MeterScene(), []);
+  useEffect(() => frameLoop.add(meters), [meters]);
+  // The meters read through a ref, so a new engine needs no re-registration.
+  const peaksRef = useRef(peaks);
+  peaksRef.current = peaks;
+  const readPeaks = (trackId: string) => () =>
+    peaksRef.current?.(trackId) ?? (trackId === MASTER ? SILENT_STEREO : SILENT);
   const mayMix = can(role, "mix.edit");
   const reason = mayMix
     ? undefined
@@ -36,6 +52,8 @@ export function ConsolePanel({ document, role, edit }: ConsoleProps) {
             strip={track.strip}
             disabledReason={reason}
             onSet={(path, value) => set(track.id, path, value)}
+            meters={meters}
+            readPeaks={readPeaks(track.id)}
           />
         ))}
       </div>
@@ -46,6 +64,8 @@ export function ConsolePanel({ document, role, edit }: ConsoleProps) {
         strip={document.master.strip}
         disabledReason={reason}
         onSet={(path, value) => set(MASTER, path, value)}
+        meters={meters}
+        readPeaks={readPeaks(MASTER)}
       />
     </section>
   );
@@ -58,9 +78,20 @@ interface StripProps {
   strip: ChannelStrip;
   disabledReason: string | undefined;
   onSet(path: string, value: unknown): void;
+  meters: MeterScene;
+  readPeaks: () => readonly number[];
 }
 
-function StripView({ name, kind, colour, strip, disabledReason, onSet }: StripProps) {
+function StripView({
+  name,
+  kind,
+  colour,
+  strip,
+  disabledReason,
+  onSet,
+  meters,
+  readPeaks,
+}: StripProps) {
   const disabled = disabledReason !== undefined;
   const master = kind === "master";
   return (
@@ -102,13 +133,47 @@ function StripView({ name, kind, colour, strip, disabledReason, onSet }: StripPr
           </button>
         )}
       </div>
-      <Fader
-        label={`${name} fader`}
-        db={strip.faderDb}
-        disabled={disabled}
-        disabledReason={disabledReason}
-        onChange={(db) => onSet("faderDb", db)}
-      />
+      <div className="fader-row">
+        <Fader
+          label={`${name} fader`}
+          db={strip.faderDb}
+          disabled={disabled}
+          disabledReason={disabledReason}
+          onChange={(db) => onSet("faderDb", db)}
+        />
+        <PeakMeter label={`${name} meter`} meters={meters} read={readPeaks} />
+      </div>
     </fieldset>
+  );
+}
+
+/** A peak meter's canvas, painted by the console's MeterScene on the frame loop. */
+function PeakMeter({
+  label,
+  meters,
+  read,
+}: {
+  label: string;
+  meters: MeterScene;
+  read: () => readonly number[];
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const reading = useRef<HTMLMeterElement>(null);
+  const reader = useRef(read);
+  reader.current = read;
+  useEffect(() => meters.add(canvas.current!, reading.current!, () => reader.current()), [meters]);
+  return (
+    <div className="peak-meter">
+      <canvas ref={canvas} />
+      <meter
+        ref={reading}
+        className="sr-only"
+        aria-label={label}
+        min={-60}
+        max={6}
+        value={-60}
+        aria-valuetext="silence"
+      />
+    </div>
   );
 }

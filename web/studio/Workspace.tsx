@@ -1,10 +1,13 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
+import { MASTER } from "../../music/project.ts";
 import { errorMessage } from "../api/client.ts";
 import { Link } from "../app/Link.tsx";
 import { TopBar } from "../app/TopBar.tsx";
+import { Playback } from "../audio/playback.ts";
 import { Arrangement } from "./Arrangement.tsx";
 import { ConsolePanel } from "./ConsolePanel.tsx";
 import { ProjectSession, type SaveStatus } from "./project-session.ts";
+import { TransportBar } from "./TransportBar.tsx";
 
 const STATUS_TEXT: Record<SaveStatus, string> = {
   saved: "Saved",
@@ -58,6 +61,58 @@ export function Workspace({ projectId }: { projectId: string }) {
 function OpenWorkspace({ session }: { session: ProjectSession }) {
   const snapshot = useSyncExternalStore(session.subscribe, session.snapshot);
   const { document, role, revision, status, message } = snapshot;
+  const [playback, setPlayback] = useState<Playback>();
+  const [audioProblem, setAudioProblem] = useState<string>();
+
+  // The engine is made once per project; documents follow below.
+  useEffect(() => {
+    let open: Playback | undefined;
+    let cancelled = false;
+    Playback.open(session.projectId, session.snapshot().document).then(
+      (opened) => {
+        if (cancelled) opened.close();
+        else {
+          open = opened;
+          setPlayback(opened);
+        }
+      },
+      (failure: unknown) =>
+        !cancelled && setAudioProblem(`Playback is not available: ${errorMessage(failure)}`),
+    );
+    return () => {
+      cancelled = true;
+      open?.close();
+    };
+  }, [session]);
+
+  useEffect(() => {
+    playback?.setDocument(document);
+  }, [playback, document]);
+
+  // Space plays and stops, as in every DAW, wherever the focus is but in a text field.
+  useEffect(() => {
+    if (!playback) return;
+    const keyDown = (event: KeyboardEvent) => {
+      if (event.key !== " " || event.repeat || event.ctrlKey || event.metaKey || event.altKey)
+        return;
+      const target = event.target;
+      if (
+        target instanceof HTMLElement &&
+        (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))
+      ) {
+        return;
+      }
+      event.preventDefault();
+      playback.toggle();
+    };
+    addEventListener("keydown", keyDown);
+    return () => removeEventListener("keydown", keyDown);
+  }, [playback]);
+
+  const peaks = playback
+    ? (trackId: string) =>
+        trackId === MASTER ? playback.masterPeak() : [playback.trackPeak(trackId)]
+    : undefined;
   return (
     <div className="workspace">
       <TopBar>
@@ -76,8 +131,14 @@ function OpenWorkspace({ session }: { session: ProjectSession }) {
           )}
         </div>
       </TopBar>
-      <Arrangement document={document} />
-      <ConsolePanel document={document} role={role} edit={(operation) => session.edit(operation)} />
+      <TransportBar playback={playback} document={document} problem={audioProblem} />
+      <Arrangement document={document} transport={playback} />
+      <ConsolePanel
+        document={document}
+        role={role}
+        edit={(operation) => session.edit(operation)}
+        peaks={peaks}
+      />
     </div>
   );
 }

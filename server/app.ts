@@ -29,6 +29,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
+import { peaksRoutes } from "./routes/peaks.ts";
 import { productionRoutes } from "./routes/production/index.ts";
 import { projectExportRoutes } from "./routes/project-export.ts";
 import { IMPORT_LIMIT, projectImportRoutes } from "./routes/project-import.ts";
@@ -208,6 +209,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       uploadLimit: options.uploadLimit ?? UPLOAD_LIMIT,
       projectQuota: options.projectQuota ?? DEFAULT_PROJECT_QUOTA_BYTES,
     });
+    peaksRoutes(app, options.auth);
     memberRoutes(app, options.auth);
     auditRoutes(app, options.auth);
     productionRoutes(app, options.auth);

@@ -177,6 +177,7 @@ describe("fuzzing the routes", () => {
         },
       },
       { method: "GET", url: `${project}/files/audio/take.wav` },
+      { method: "GET", url: `${project}/peaks/audio/take.wav?samplesPerPixel=2048` },
       { method: "DELETE", url: `${project}/files/audio/take.wav` },
       { method: "GET", url: `${project}/members` },
       {

@@ -176,6 +176,11 @@ const ROUTES: RouteCase[] = [
     request: async () => ({ method: "GET", url: `${project()}/files/audio/seed.wav` }),
   },
   {
+    name: "see a file's waveform",
+    route: "GET /api/projects/{projectId}/peaks/{*}",
+    request: async () => ({ method: "GET", url: `${project()}/peaks/audio/seed.wav` }),
+  },
+  {
     name: "upload a take",
     route: "PUT /api/projects/{projectId}/files/{*}",
     request: async (who) => ({

@@ -1532,6 +1532,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/peaks/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Waveform peaks of an audio file
+         * @description The minimum and maximum of every `samplesPerPixel` source frames per channel (256, 2048, 16384; 256 by default), as a BBC audiowaveform .dat file (version 2, 16-bit values), which waveform-data reads. Measured once per stored file and kept; WAV files only (E_PEAKS_UNSUPPORTED, 400, otherwise). The ETag names the file's bytes and the level.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    samplesPerPixel?: number;
+                };
+                header?: never;
+                path: {
+                    projectId: string;
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/members": {
         parameters: {
             query?: never;

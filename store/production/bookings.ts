@@ -320,6 +320,7 @@ export async function changeBooking(
 export async function listProjectBookings(
   db: StoreDatabase,
   projectId: string,
+  status?: BookingStatus,
 ): Promise<StoredBooking[]> {
   checkId(projectId, "projectId");
   return loadBookings(
@@ -327,7 +328,12 @@ export async function listProjectBookings(
     await db
       .select()
       .from(bookings)
-      .where(eq(bookings.projectId, projectId))
+      .where(
+        and(
+          eq(bookings.projectId, projectId),
+          status === undefined ? undefined : eq(bookings.status, status),
+        ),
+      )
       .orderBy(asc(bookings.startsAt), asc(bookings.id)),
   );
 }

@@ -74,7 +74,7 @@ export async function budgetLinesOf(db: StoreDatabase, projectId: string): Promi
       .from(budgetLines)
       .where(eq(budgetLines.projectId, projectId))
       .orderBy(asc(budgetLines.category), asc(budgetLines.proposedAt), asc(budgetLines.id)),
-    listProjectBookings(db, projectId),
+    listProjectBookings(db, projectId, "confirmed"),
     listTeam(db, projectId),
   ]);
   const confirmed: ConfirmedBooking[] = bookings

@@ -93,6 +93,9 @@ export function bookingOut(booking: StoredBooking): z.infer<typeof BookingOut> {
   };
 }
 
+/** The feeds' secret, read once per store: it never changes once made. */
+const feedSecrets = new WeakMap<object, Promise<string>>();
+
 /**
  * A calendar feed's token: an HMAC of what it shows under the studio's own secret, so it is
  * unguessable, needs no row, and works without cookies in any calendar app.
@@ -102,11 +105,15 @@ export async function calendarToken(
   kind: "person" | "room",
   id: string,
 ): Promise<string> {
-  const secret = await context.store.studioSecret("calendar-feeds", () =>
-    bytesToHex(crypto.getRandomValues(new Uint8Array(32))),
-  );
+  let secret = feedSecrets.get(context.store);
+  if (secret === undefined) {
+    secret = context.store.studioSecret("calendar-feeds", () =>
+      bytesToHex(crypto.getRandomValues(new Uint8Array(32))),
+    );
+    feedSecrets.set(context.store, secret);
+  }
   return bytesToHex(
-    hmac(sha256, new TextEncoder().encode(secret), new TextEncoder().encode(`${kind}:${id}`)),
+    hmac(sha256, new TextEncoder().encode(await secret), new TextEncoder().encode(`${kind}:${id}`)),
   );
 }
 

@@ -155,6 +155,14 @@ describe.skipIf(!hasChromium)("the web studio in a browser", () => {
     const seconds = async () => Number(await position.getAttribute("data-seconds"));
     const before = await seconds();
 
+    // Every source's waveform has arrived from the server's peaks.
+    const arrangement = page.getByRole("img", { name: /Arrangement/ });
+    await expect
+      .poll(async () => Number(await arrangement.getAttribute("data-waveforms")), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThanOrEqual(5);
+
     await page.locator("body").press("Space");
     await page.waitForTimeout(2000);
     const after = await seconds();
@@ -167,6 +175,7 @@ describe.skipIf(!hasChromium)("the web studio in a browser", () => {
       `moved ${(after - before).toFixed(3)} s in 2 s; master peak ${masterDb} dBFS; overloaded blocks ${overloads}`,
     );
     await page.screenshot({ path: path.join(ARTIFACTS, "playing.png") });
+    await arrangement.screenshot({ path: path.join(ARTIFACTS, "arrangement-waveforms.png") });
     await page
       .getByLabel("Console")
       .screenshot({ path: path.join(ARTIFACTS, "console-meters.png") });

@@ -14,6 +14,7 @@ import { PlayheadPainter } from "./playhead-painter.ts";
 import { RulerPainter } from "./ruler-painter.ts";
 import { SectionMapPainter } from "./section-map-painter.ts";
 import { lanesHeight, TrackLanesPainter } from "./track-lanes-painter.ts";
+import type { WaveformLevels } from "./waveform-painter.ts";
 
 /**
  * The arrangement on one canvas: the view and state the painters read, repainted on the
@@ -49,6 +50,16 @@ export class ArrangementScene implements FrameScene {
       this.state.tempoMap = new TempoMap(document.tempo);
     }
     this.state.document = document;
+    this.dirty = true;
+  }
+
+  /** A source's peaks arrived: its clips get their waveform. */
+  setWaveform(sourceId: string, levels: WaveformLevels): void {
+    const waveforms = new Map(this.state.waveforms);
+    waveforms.set(sourceId, levels);
+    this.state.waveforms = waveforms;
+    // How many sources have their waveform: for tests and tools, not for painting.
+    this.canvas.dataset.waveforms = String(waveforms.size);
     this.dirty = true;
   }
 

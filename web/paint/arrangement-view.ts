@@ -1,5 +1,6 @@
 import type { Project } from "../../music/project.ts";
 import { PPQ, type TempoMap } from "../../music/tempo-map.ts";
+import type { WaveformLevels } from "./waveform-painter.ts";
 
 /**
  * Where the arrangement looks: horizontal zoom and scroll in ticks, vertical scroll in
@@ -24,6 +25,8 @@ export interface ArrangementState {
   document: Project;
   tempoMap: TempoMap;
   playheadTick: number;
+  /** Peaks of the sources, by source id, as they arrive from the server. */
+  waveforms?: ReadonlyMap<string, WaveformLevels>;
 }
 
 export const MIN_PIXELS_PER_TICK = 0.5 / PPQ;

@@ -8,6 +8,7 @@ import {
 } from "./arrangement-view.ts";
 import { visibleGrid } from "./bar-grid.ts";
 import { THEME, trackColour } from "./theme.ts";
+import { WaveformPainter } from "./waveform-painter.ts";
 
 /** What a clip is called on the timeline: the name of the file it plays. */
 export function sourceLabel(source: AudioSource | undefined): string {
@@ -25,6 +26,8 @@ export function lanesHeight(document: Project, view: ArrangementView): number {
  * Only what is inside the view is drawn.
  */
 export class TrackLanesPainter {
+  private readonly waveform = new WaveformPainter();
+
   paint(context: CanvasRenderingContext2D, view: ArrangementView, state: ArrangementState): void {
     const top = lanesTop(view);
     const { document, tempoMap } = state;
@@ -65,7 +68,38 @@ export class TrackLanesPainter {
         const end = source
           ? audioClipEndTick(clip, source.sampleRate, tempoMap)
           : clip.startTick + 1;
-        this.clip(context, view, y, clip.startTick, end, colour, sourceLabel(source), clip.mute);
+        const shown = this.clip(
+          context,
+          view,
+          y,
+          clip.startTick,
+          end,
+          colour,
+          sourceLabel(source),
+          clip.mute,
+        );
+        const levels = state.waveforms?.get(clip.sourceId);
+        if (shown && source && levels) {
+          const x0 = xOfTick(view, clip.startTick);
+          const x1 = xOfTick(view, end);
+          context.globalAlpha = clip.mute ? 0.35 : 0.9;
+          this.waveform.paint(
+            context,
+            view,
+            tempoMap,
+            clip,
+            source.sampleRate,
+            levels,
+            {
+              x0,
+              x1,
+              top: y + 19,
+              height: view.trackHeight - 25,
+            },
+            colour,
+          );
+          context.globalAlpha = 1;
+        }
       }
       for (const clip of track.noteClips) {
         const x0 = xOfTick(view, clip.startTick);

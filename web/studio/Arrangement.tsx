@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import type { Project } from "../../music/project.ts";
 import { ArrangementScene } from "../paint/arrangement-scene.ts";
 import { frameLoop } from "../paint/frame-loop.ts";
+import { loadWaveform } from "./waveforms.ts";
 
 /** The transport the arrangement follows and moves: the playing engine. */
 export interface ArrangementTransport {
@@ -22,12 +23,16 @@ function ownedByControl(target: EventTarget | null): boolean {
 /**
  * The arrangement view: one canvas painted by the frame loop. React mounts it and hands it
  * each new document; zoom (Ctrl/Cmd+wheel, + and −), scroll (wheel, Shift+wheel) and the
- * playhead (click the ruler, Home) change the scene directly, without a React render.
+ * playhead (click the ruler, Home) change the scene directly, without a React render. The
+ * playhead follows the engine's transport, and audio clips show waveforms from the
+ * server's peaks.
  */
 export function Arrangement({
+  projectId,
   document,
   transport,
 }: {
+  projectId: string;
   document: Project;
   transport?: ArrangementTransport;
 }) {
@@ -97,6 +102,21 @@ export function Arrangement({
   useEffect(() => {
     scene.current?.setDocument(document);
   }, [document]);
+
+  // Each source's peaks are asked for once; clips draw their waveform when they arrive.
+  const requested = useRef(new Set<string>());
+  useEffect(() => {
+    for (const source of document.sources) {
+      const key = `${source.id}\u0000${source.file}`;
+      if (requested.current.has(key)) continue;
+      requested.current.add(key);
+      loadWaveform(projectId, source).then(
+        (levels) => scene.current?.setWaveform(source.id, levels),
+        // A source without peaks (not WAV, or gone) is drawn without its waveform.
+        () => requested.current.delete(key),
+      );
+    }
+  }, [projectId, document.sources]);
 
   return (
     <div className="arrangement">

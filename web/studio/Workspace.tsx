@@ -132,7 +132,7 @@ function OpenWorkspace({ session }: { session: ProjectSession }) {
         </div>
       </TopBar>
       <TransportBar playback={playback} document={document} problem={audioProblem} />
-      <Arrangement document={document} transport={playback} />
+      <Arrangement projectId={session.projectId} document={document} transport={playback} />
       <ConsolePanel
         document={document}
         role={role}

@@ -11,7 +11,15 @@ import path from "node:path";
 const WEB = import.meta.dirname;
 const ROOT = path.dirname(WEB);
 export const WEB_DIST = path.join(WEB, "dist");
-const SOURCES = [WEB, path.join(ROOT, "music"), path.join(ROOT, "accounts", "roles.ts")];
+// The audio thread bundles the engine (and the instruments it plays), the page the WAV codec.
+const SOURCES = [
+  WEB,
+  path.join(ROOT, "music"),
+  path.join(ROOT, "accounts", "roles.ts"),
+  path.join(ROOT, "engine"),
+  path.join(ROOT, "instruments"),
+  path.join(ROOT, "formats", "wav"),
+];
 const SKIPPED = new Set(["dist", "node_modules"]);
 
 async function newestChange(entry: string): Promise<number> {

@@ -2,6 +2,8 @@ import type { TempoMap } from "../../music/tempo-map.ts";
 import type { FrameScene } from "./frame-loop.ts";
 import { formatBarsBeats, formatMinutesSeconds } from "./transport-format.ts";
 
+const OVERLOAD_SHOWN_MS = 2000;
+
 /** What the transport readout reads once per frame. */
 export interface TransportReading {
   readonly seconds: number;
@@ -18,6 +20,9 @@ export class TransportScene implements FrameScene {
   private shown = Number.NaN;
   private playing: boolean | undefined;
   private overloads = -1;
+  /** When a block last ran late; the indicator stays lit for OVERLOAD_SHOWN_MS after. */
+  private overloadedAt = Number.NEGATIVE_INFINITY;
+  private overloadShown = false;
   private readonly transport: TransportReading;
   private readonly tempoMap: () => TempoMap;
   private readonly barsBeats: HTMLElement;
@@ -36,7 +41,7 @@ export class TransportScene implements FrameScene {
     this.time = readouts.time;
   }
 
-  frame(): void {
+  frame(now: number): void {
     const seconds = this.transport.seconds;
     if (seconds !== this.shown) {
       this.shown = seconds;
@@ -51,8 +56,15 @@ export class TransportScene implements FrameScene {
     }
     const overloads = this.transport.overloads;
     if (overloads !== this.overloads) {
+      // The blocks that ran late while the engine started are not news.
+      if (this.overloads >= 0) this.overloadedAt = now;
       this.overloads = overloads;
       this.root.dataset.overloads = String(overloads);
+    }
+    const shown = now - this.overloadedAt < OVERLOAD_SHOWN_MS;
+    if (shown !== this.overloadShown) {
+      this.overloadShown = shown;
+      this.root.dataset.overloaded = String(shown);
     }
   }
 }

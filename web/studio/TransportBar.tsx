@@ -49,7 +49,7 @@ export function TransportBar({ playback, document, problem }: TransportProps) {
         disabled={disabled}
         onClick={() => playback?.locate(0)}
       >
-        ⏮
+        |◀
       </button>
       <button
         type="button"

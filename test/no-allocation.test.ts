@@ -112,6 +112,9 @@ describe("the probe", () => {
       PROBE_ALLOCATE: "limiter, sample peak",
     });
     console.log(`with an allocation in each block, ${report(result)}`);
-    expect(scavenges(result)).toBeGreaterThan(0);
+    // What the clean processors are held to must catch it: a scavenge, or (when V8 chose to
+    // collect it another way, as it does on a loaded machine) a heap that grew past the slack.
+    const caught = scavenges(result) > 0 || result.heapGrowthBytes >= HEAP_SLACK_BYTES;
+    expect(caught, report(result)).toBe(true);
   }, 120_000);
 });

@@ -111,3 +111,53 @@ describe("instrument tracks in the mixer", () => {
     expect(mixer.chunks[1].output.left.every((x) => x === 0)).toBe(true);
   });
 });
+
+describe("live changes while the mixer plays", () => {
+  function playing(): Mixer {
+    const frames = RATE;
+    const project = Project.parse({
+      schemaVersion: SCHEMA_VERSION,
+      song: { title: "Live", sampleRate: RATE },
+      sources: [{ id: "s", file: "audio/s.wav", sampleRate: RATE, channels: 1, frames }],
+      tracks: [
+        {
+          id: "t",
+          name: "Tone",
+          kind: "audio",
+          strip: { ...neutralStrip(), panLaw: "0dB", faderDb: 0 },
+          clips: [{ id: "c", sourceId: "s", startTick: 0, lengthFrames: frames }],
+        },
+      ],
+      master: { limiter: { enabled: false } },
+    });
+    const sources = new Map([["s", new MemorySource(RATE, [new Float64Array(frames).fill(0.5)])]]);
+    return new Mixer(planMix(project, RATE), sources, { blockFrames: 128, chunkFrames: 128 });
+  }
+
+  function block(mixer: Mixer, at: number): number {
+    mixer.renderTracks(mixer.sourceTracks, at, 128);
+    mixer.renderMix(at, 128);
+    return mixer.master.left[127];
+  }
+
+  it("reaches a fader moved on the console within its 20 ms ramp, as the browser's engine does", () => {
+    const mixer = playing();
+    expect(block(mixer, 0)).toBeCloseTo(0.5, 9);
+    expect(mixer.setParameter(0, "faderDb", -6)).toBe(true);
+    let at = 128;
+    for (; at < 128 * 10; at += 128) block(mixer, at); // 1 280 frames: past 20 ms (960)
+    expect(block(mixer, at)).toBeCloseTo(0.5 * 10 ** (-6 / 20), 9);
+    expect(mixer.setParameter(-1, "mute", 1)).toBe(true);
+    for (at += 128; at < 128 * 30; at += 128) block(mixer, at);
+    expect(block(mixer, at)).toBe(0);
+    expect(mixer.setParameter(0, "no such parameter", 1)).toBe(false);
+  });
+
+  it("silences a track a solo elsewhere mutes", () => {
+    const mixer = playing();
+    mixer.setSoloMuted(0, true);
+    let at = 0;
+    for (; at < 128 * 10; at += 128) block(mixer, at);
+    expect(block(mixer, at)).toBe(0);
+  });
+});

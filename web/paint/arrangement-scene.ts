@@ -68,6 +68,17 @@ export class ArrangementScene implements FrameScene {
     this.dirty = true;
   }
 
+  /**
+   * Follows a playing transport as DAWs page: when the playhead leaves the visible
+   * timeline, the view turns a page so the playhead is at its left again.
+   */
+  followPlayhead(): void {
+    const x = this.playheadX();
+    if (this.view.width <= this.view.headerWidth) return;
+    if (x >= this.view.headerWidth && x <= this.view.width - 8) return;
+    this.scroll(x - this.view.headerWidth - 24, 0);
+  }
+
   /** Zooms by `factor` around `x` (CSS pixels from the canvas's left), else the playhead. */
   zoom(factor: number, x?: number): void {
     const anchor = x ?? Math.max(this.view.headerWidth, this.playheadX());

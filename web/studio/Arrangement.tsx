@@ -53,8 +53,10 @@ export function Arrangement({
       frame() {
         const seconds = transportRef.current?.seconds;
         if (seconds === undefined || seconds === followed) return;
+        const first = Number.isNaN(followed);
         followed = seconds;
         current.setPlayhead(current.state.tempoMap.secondsToTicks(seconds));
+        if (!first) current.followPlayhead();
       },
     });
     const locate = (tick: number) => {

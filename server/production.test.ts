@@ -18,6 +18,9 @@ let engineerId: string;
 let bassId: string;
 let musicianId: string;
 
+// biome-ignore lint/suspicious/noExplicitAny: the answers are read as the JSON they are
+type Json = any;
+
 interface Session {
   cookie: string;
   csrf: string;
@@ -37,8 +40,7 @@ async function call(
   });
   return {
     status: response.statusCode,
-    // biome-ignore lint/suspicious/noExplicitAny: the answers are read as the JSON they are
-    body: response.json() as any,
+    body: response.json() as Json,
     raw: response,
   };
 }
@@ -133,7 +135,7 @@ describe("a producer's morning, over the API", () => {
 
   it("moves the actuals when the booking is confirmed", async () => {
     const before = await call(producer, "GET", `${project()}/budget`);
-    const gbp = () => before.body.totals.currencies.find((c) => c.currency === "GBP");
+    const gbp = () => before.body.totals.currencies.find((c: Json) => c.currency === "GBP");
     // The bass player's two songs at 250.00 are there from the start.
     expect(gbp().actualMinor).toBe(50000);
     const confirmed = await call(producer, "PATCH", `${project()}/bookings/${bookingId}`, {
@@ -142,11 +144,11 @@ describe("a producer's morning, over the API", () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.booking.confirmedBy).toBe(studio.accountId("maria"));
     const after = await call(producer, "GET", `${project()}/budget`);
-    const total = after.body.totals.currencies.find((c) => c.currency === "GBP");
+    const total = after.body.totals.currencies.find((c: Json) => c.currency === "GBP");
     // 8 h of Room A at 65.00 and the engineer's day at 400.00.
     expect(total.actualMinor).toBe(50000 + 52000 + 40000);
     expect(
-      after.body.lines.filter((l) => l.bookingId === bookingId).map((l) => l.category),
+      after.body.lines.filter((l: Json) => l.bookingId === bookingId).map((l: Json) => l.category),
     ).toEqual(["studio time", "engineer"]);
   });
 
@@ -206,8 +208,8 @@ describe("a producer's morning, over the API", () => {
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     const agenda = await call(engineer, "GET", `${project()}/agenda`);
     expect(agenda.status).toBe(200);
-    expect(agenda.body.tasks.map((t) => t.title)).toEqual(["Set up the vocal chain again"]);
-    expect(agenda.body.bookings.map((b) => b.id)).toEqual([bookingId]);
+    expect(agenda.body.tasks.map((t: Json) => t.title)).toEqual(["Set up the vocal chain again"]);
+    expect(agenda.body.bookings.map((b: Json) => b.id)).toEqual([bookingId]);
     const everywhere = await call(engineer, "GET", "/api/agenda");
     expect(everywhere.body.tasks).toHaveLength(1);
     const done = await call(engineer, "PATCH", `${project()}/tasks/${agenda.body.tasks[0].id}`, {
@@ -240,8 +242,8 @@ describe("who sees money", () => {
     });
     const agenda = await call(musician, "GET", `${project()}/agenda`);
     expect(agenda.body.personId).toBe(musicianId);
-    expect(agenda.body.bookings.map((b) => b.personIds)).toEqual([[musicianId]]);
-    expect(agenda.body.tasks.map((t) => t.title)).toEqual(["Learn the new bridge"]);
+    expect(agenda.body.bookings.map((b: Json) => b.personIds)).toEqual([[musicianId]]);
+    expect(agenda.body.tasks.map((t: Json) => t.title)).toEqual(["Learn the new bridge"]);
     const team = await call(musician, "GET", `${project()}/team`);
     expect(team.status).toBe(200);
     expect(team.body.team).toHaveLength(3);
@@ -253,7 +255,7 @@ describe("who sees money", () => {
     expect(studios.body.studios[0].rooms[0]).not.toHaveProperty("rates");
     expect(JSON.stringify([agenda.body, team.body, studios.body])).not.toMatch(/amountMinor/);
     const producerView = await call(producer, "GET", `${project()}/team`);
-    expect(producerView.body.team.find((m) => m.personId === bassId).rates).toEqual([
+    expect(producerView.body.team.find((m: Json) => m.personId === bassId).rates).toEqual([
       { kind: "per-song", amountMinor: 25000, currency: "GBP" },
     ]);
   });
@@ -272,7 +274,7 @@ describe("interoperability", () => {
     }
     const events = calendar
       .getAllSubcomponents("vevent")
-      .map((e) => new ICAL.Event(e))
+      .map((e: Json) => new ICAL.Event(e))
       .sort((a, b) => a.startDate.compare(b.startDate));
     expect(events).toHaveLength(2);
     const [london, berlin] = events;
@@ -309,16 +311,16 @@ describe("interoperability", () => {
     });
     expect(response.statusCode).toBe(200);
     const records = parse(response.body, { columns: true }) as Record<string, string>[];
-    const strings = records.find((r) => r.currency === "JPY")!;
+    const strings = records.find((r: Json) => r.currency === "JPY")!;
     expect(strings).toMatchObject({
       description: 'Strings, "live" — 東京 session',
       supplier: "Оркестр «Мелодия», Ltd",
       estimate: "1500000",
       recoupable: "yes",
     });
-    const fee = records.find((r) => r.supplier === "Søren «Bass» Ōtani, Jr.")!;
+    const fee = records.find((r: Json) => r.supplier === "Søren «Bass» Ōtani, Jr.")!;
     expect(fee).toMatchObject({ actual: "500.00", kind: "fee" });
-    const paid = records.find((r) => r.status === "paid")!;
+    const paid = records.find((r: Json) => r.status === "paid")!;
     expect(paid).toMatchObject({ "approved by": "maria", "paid by": "maria", actual: "240.00" });
   });
 });

@@ -71,6 +71,10 @@ const BY_PREFIX: [string, number][] = [
   ["E_SWEEP", EXIT.usage],
   // A recording of the sweep that cannot be measured: silent, clipped, too short, no sweep in it.
   ["E_IR", EXIT.audio],
+  // The production office's refusals: a booking, a budget line or an amount that cannot be.
+  ["E_BOOKING", EXIT.usage],
+  ["E_BUDGET", EXIT.usage],
+  ["E_MONEY", EXIT.usage],
 ];
 
 export function exitCodeFor(error: unknown): number {

@@ -12,6 +12,7 @@ import type { Project } from "../music/project.ts";
 import { parseProject } from "../music/validate.ts";
 import { checkFileName } from "../store/files.ts";
 import { projectFileNames } from "./project-files.ts";
+import { checkSourceMatches } from "./source-check.ts";
 
 /**
  * A project made from another tool's file, or from a CLI project folder, before anything of it
@@ -247,21 +248,7 @@ async function describeFiles(document: Project, work: string): Promise<ImportedF
           name,
         );
       }
-      const differences = [
-        source.sampleRate !== audio.sampleRate &&
-          `${source.sampleRate} Hz where the file is ${audio.sampleRate} Hz`,
-        source.channels !== audio.channels &&
-          `${source.channels} channel(s) where the file has ${audio.channels}`,
-        source.frames !== audio.frames &&
-          `${source.frames} frames where the file has ${audio.frames}`,
-      ].filter((text): text is string => typeof text === "string");
-      if (differences.length > 0) {
-        throw new ControlRoomError(
-          "E_SOURCE_MISMATCH",
-          `source "${source.id}" claims ${differences.join(", and ")} (${name}); a source must say what its file holds`,
-          source.id,
-        );
-      }
+      checkSourceMatches(source, audio);
     }
     const detected = await fileTypeFromFile(file);
     files.push({

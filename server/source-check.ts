@@ -38,22 +38,32 @@ export async function checkSavedSources(
         source.id,
       );
     }
-    const audio = file.audio;
-    const differences = [
-      source.sampleRate !== audio.sampleRate &&
-        `${hz(source.sampleRate)} where the file is ${hz(audio.sampleRate)}`,
-      source.channels !== audio.channels &&
-        `${source.channels} channel(s) where the file has ${audio.channels}`,
-      source.frames !== audio.frames &&
-        `${source.frames} frames where the file has ${audio.frames}`,
-    ].filter((text): text is string => typeof text === "string");
-    if (differences.length > 0) {
-      throw new ControlRoomError(
-        "E_SOURCE_MISMATCH",
-        `${who} claims ${differences.join(", and ")} (${source.file}); a source must say what its file holds`,
-        source.id,
-      );
-    }
+    checkSourceMatches(source, file.audio, who);
+  }
+}
+
+/**
+ * E_SOURCE_MISMATCH when a source claims a rate, channel count or length its file does not
+ * have; `who` names the source (and the tracks that play it) in the message.
+ */
+export function checkSourceMatches(
+  source: AudioSource,
+  audio: { sampleRate: number; channels: number; frames: number },
+  who = `source "${source.id}"`,
+): void {
+  const differences = [
+    source.sampleRate !== audio.sampleRate &&
+      `${hz(source.sampleRate)} where the file is ${hz(audio.sampleRate)}`,
+    source.channels !== audio.channels &&
+      `${source.channels} channel(s) where the file has ${audio.channels}`,
+    source.frames !== audio.frames && `${source.frames} frames where the file has ${audio.frames}`,
+  ].filter((text): text is string => typeof text === "string");
+  if (differences.length > 0) {
+    throw new ControlRoomError(
+      "E_SOURCE_MISMATCH",
+      `${who} claims ${differences.join(", and ")} (${source.file}); a source must say what its file holds`,
+      source.id,
+    );
   }
 }
 

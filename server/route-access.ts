@@ -22,7 +22,15 @@ export type RouteAccess =
   | "public"
   | "signed-in"
   | "owner"
-  | { readonly project: Action; readonly perOperation?: true };
+  | {
+      readonly project: Action;
+      readonly perOperation?: true;
+      /**
+       * What the route adds to or takes from the project (`"uploads"`), which an archived
+       * project refuses with 409; new revisions are refused by the store itself.
+       */
+      readonly unlessArchived?: string;
+    };
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -94,17 +102,6 @@ export function installAccessCheck(app: FastifyInstance, context: AuthContext): 
   });
 }
 
-/**
- * What an archived project refuses besides new revisions (which the store refuses under the
- * project's lock): new files, deleted files and new jobs. Its team can still be changed, a
- * running job cancelled, and the producer can unarchive it.
- */
-const ARCHIVED_REFUSES: Readonly<Record<string, string>> = {
-  "PUT /api/projects/:projectId/files/*": "uploads",
-  "DELETE /api/projects/:projectId/files/*": "deletions of its files",
-  "POST /api/projects/:projectId/jobs": "new jobs",
-};
-
 async function checkAccess(
   request: FastifyRequest,
   context: AuthContext,
@@ -115,9 +112,8 @@ async function checkAccess(
     const { signedIn, role } = await projectAccess(request, context, projectId, [access.project]);
     request.signedIn = signedIn;
     request.projectRole = role;
-    const refused = ARCHIVED_REFUSES[`${request.method} ${request.routeOptions.url}`];
-    if (refused && (await context.store.findProject(projectId))?.archivedAt) {
-      throw projectArchived(projectId, refused);
+    if (access.unlessArchived && (await context.store.findProject(projectId))?.archivedAt) {
+      throw projectArchived(projectId, access.unlessArchived);
     }
     return;
   }

@@ -126,7 +126,7 @@ export function fileRoutes(
     route.put(
       "/api/projects/:projectId/files/*",
       {
-        config: { access: { project: "files.upload-take" } },
+        config: { access: { project: "files.upload-take", unlessArchived: "uploads" } },
         schema: {
           summary: "Upload a file",
           description: `Uploads a file: the request body is its bytes. With ${SHA256_HEADER} (hex) the bytes must hash to it. A name under audio/ or with an audio extension must be WAV, FLAC, MP3, Ogg or AIFF by its bytes (415 otherwise). Over the upload limit: 413, nothing kept.`,
@@ -212,7 +212,9 @@ export function fileRoutes(
     route.delete(
       "/api/projects/:projectId/files/*",
       {
-        config: { access: { project: "recording.manage" } },
+        config: {
+          access: { project: "recording.manage", unlessArchived: "deletions of its files" },
+        },
         schema: {
           summary: "Delete a file",
           description:

@@ -36,7 +36,7 @@ export function jobRoutes(app: FastifyInstance, context: AuthContext, queue: Job
   route.post(
     "/api/projects/:projectId/jobs",
     {
-      config: { access: { project: "jobs.run" } },
+      config: { access: { project: "jobs.run", unlessArchived: "new jobs" } },
       schema: {
         summary: "Start a job",
         description:
